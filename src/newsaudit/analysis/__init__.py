@@ -1,0 +1,1 @@
+"""Analysis steps that add layers to a Document."""

@@ -1,0 +1,36 @@
+"""The Python API: analyze one text or Document, or many."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+from newsaudit.analysis.pipeline import Pipeline, create_step
+from newsaudit.document import Document
+from newsaudit.errors import InputError
+from newsaudit.settings import Settings
+
+
+@lru_cache(maxsize=4)
+def default_pipeline(settings: Settings | None = None) -> Pipeline:
+    """The standard pipeline for these settings (built once, then reused)."""
+    from newsaudit.analysis.steps import RULE_STEPS
+
+    settings = settings or Settings()
+    return Pipeline([create_step(name) for name in RULE_STEPS])
+
+
+def analyze(source: str | Document, *, settings: Settings | None = None) -> Document:
+    """Analyse an article given as plain text or as a Document; returns the Document with all layers."""
+    doc = Document(text=source) if isinstance(source, str) else source
+    if not doc.text.strip():
+        raise InputError("the article text is empty")
+    return default_pipeline(settings)(doc)
+
+
+def analyze_many(
+    sources: Iterable[str | Document], *, settings: Settings | None = None
+) -> Iterator[Document]:
+    """Analyse many articles lazily, reusing one pipeline."""
+    for source in sources:
+        yield analyze(source, settings=settings)

@@ -1,0 +1,1 @@
+"""Model runtime (onnxruntime + tokenizers) and the model folders shipped as package data."""

@@ -1,0 +1,123 @@
+"""ONNX transformer encoder run with onnxruntime and tokenizers: token states with character offsets."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from newsaudit.errors import ModelError
+
+MODELS_DIR = Path(__file__).resolve().parent
+BASE_ENCODER = MODELS_DIR / "minilm-l6-base"
+
+
+@dataclass
+class Encoded:
+    """Encoder output for a batch: hidden states [batch, tokens, dim], mask, and per-token char offsets."""
+
+    hidden: np.ndarray
+    mask: np.ndarray
+    offsets: list[list[tuple[int, int]]]
+    input_ids: np.ndarray
+
+
+class OnnxEncoder:
+    """A tokenizer.json + model.onnx folder; `model_dir` may point at any exported BERT-style encoder."""
+
+    def __init__(
+        self, model_dir: str | Path = BASE_ENCODER, *, max_length: int = 256, threads: int | None = None
+    ):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        model_dir = Path(model_dir)
+        onnx_path, tok_path = model_dir / "model.onnx", model_dir / "tokenizer.json"
+        if not onnx_path.exists() or not tok_path.exists():
+            raise ModelError(f"no encoder at {model_dir} (needs model.onnx and tokenizer.json)")
+        self.model_dir = model_dir
+        self.max_length = max_length
+        self.tokenizer = Tokenizer.from_file(str(tok_path))
+        self.tokenizer.no_padding()
+        self.tokenizer.no_truncation()
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = (
+            threads or int(os.environ.get("NEWSAUDIT_THREADS", "0")) or (os.cpu_count() or 1)
+        )
+        opts.inter_op_num_threads = 1
+        try:
+            self.session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime raises its own untyped errors
+            raise ModelError(f"cannot load {onnx_path}: {exc}") from exc
+        self.input_names = {i.name for i in self.session.get_inputs()}
+        self.cls_id = self.tokenizer.token_to_id("[CLS]")
+        self.sep_id = self.tokenizer.token_to_id("[SEP]")
+        self.pad_id = self.tokenizer.token_to_id("[PAD]") or 0
+
+    def tokenize(self, texts: list[str]) -> list[tuple[list[int], list[tuple[int, int]]]]:
+        """Word-piece ids and character offsets per text, without special tokens or truncation."""
+        out = []
+        for enc in self.tokenizer.encode_batch(texts, add_special_tokens=False):
+            out.append((list(enc.ids), [tuple(o) for o in enc.offsets]))
+        return out
+
+    def run_ids(self, batch: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        """Run the encoder on id sequences (special tokens added here); returns (hidden, mask)."""
+        width = max(len(ids) for ids in batch) + 2
+        input_ids = np.full((len(batch), width), self.pad_id, dtype=np.int64)
+        mask = np.zeros((len(batch), width), dtype=np.int64)
+        for i, ids in enumerate(batch):
+            row = [self.cls_id, *ids, self.sep_id]
+            input_ids[i, : len(row)] = row
+            mask[i, : len(row)] = 1
+        feeds = {"input_ids": input_ids, "attention_mask": mask}
+        if "token_type_ids" in self.input_names:
+            feeds["token_type_ids"] = np.zeros_like(input_ids)
+        hidden = self.session.run(None, feeds)[0]
+        return hidden, mask
+
+    def encode(self, texts: list[str]) -> Encoded:
+        """Encode whole texts, truncated to `max_length` tokens; offsets exclude [CLS]/[SEP]."""
+        toks = self.tokenize(texts)
+        limit = self.max_length - 2
+        ids = [t[0][:limit] for t in toks]
+        offsets = [t[1][:limit] for t in toks]
+        hidden, mask = self.run_ids([i or [self.pad_id] for i in ids])
+        return Encoded(hidden=hidden, mask=mask, offsets=offsets, input_ids=np.array([]))
+
+
+class SentenceEmbedder:
+    """Mean-pooled, L2-normalised sentence embeddings (the sentence-transformers recipe) from an encoder."""
+
+    def __init__(self, encoder: OnnxEncoder | None = None, *, batch_size: int = 64):
+        self.encoder = encoder or shared_encoder()
+        self.batch_size = batch_size
+
+    @property
+    def dim(self) -> int:
+        return int(self.embed(["dimension probe"]).shape[1])
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Embeddings [len(texts), dim] as float32 unit vectors; batches sorted by length for speed."""
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        result: list[np.ndarray | None] = [None] * len(texts)
+        for b in range(0, len(order), self.batch_size):
+            idx = order[b : b + self.batch_size]
+            enc = self.encoder.encode([texts[i] for i in idx])
+            m = enc.mask[..., None].astype(np.float32)
+            pooled = (enc.hidden * m).sum(1) / np.clip(m.sum(1), 1e-9, None)
+            pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+            for j, i in enumerate(idx):
+                result[i] = pooled[j].astype(np.float32)
+        return np.stack(result)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=4)
+def shared_encoder(model_dir: str | None = None) -> OnnxEncoder:
+    """One loaded encoder per folder per process."""
+    return OnnxEncoder(model_dir or BASE_ENCODER)

@@ -1,0 +1,43 @@
+"""One Settings object: shipped defaults, overridden by a user TOML file, then by flags."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from newsaudit.errors import InputError
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Limits and switches passed explicitly through ingest, analysis and outputs."""
+
+    max_input_bytes: int = 20_000_000
+    fetch_max_bytes: int = 5_000_000
+    fetch_timeout: float = 15.0
+    allow_private_urls: bool = False
+    use_models: bool = True
+    model_dir: str | None = None
+    embedding_model_dir: str | None = None
+    batch_size: int = 16
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, **overrides: Any) -> Settings:
+        """Defaults, then the keys set in the `[newsaudit]` table of `path`, then non-None overrides."""
+        settings = cls()
+        if path is not None:
+            try:
+                data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise InputError(f"cannot read settings file {path}: {exc}") from exc
+            settings = settings.merged(data.get("newsaudit", data))
+        return settings.merged({k: v for k, v in overrides.items() if v is not None})
+
+    def merged(self, values: dict[str, Any]) -> Settings:
+        known = {f.name: f for f in fields(self)}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise InputError(f"unknown setting(s): {', '.join(unknown)}")
+        return replace(self, **values)
