@@ -28,9 +28,7 @@ def analyze(source: str | Document, *, settings: Settings | None = None) -> Docu
     return default_pipeline(settings)(doc)
 
 
-def analyze_many(
-    sources: Iterable[str | Document], *, settings: Settings | None = None
-) -> Iterator[Document]:
+def analyze_many(sources: Iterable[str | Document], *, settings: Settings | None = None) -> Iterator[Document]:
     """Analyse many articles lazily, reusing one pipeline."""
     for source in sources:
         yield analyze(source, settings=settings)

@@ -244,9 +244,7 @@ class Document:
             relayed_from=list(art.get("relayed_from") or []),
         )
         doc.paragraphs = [Span.of(text, p["start"], p["end"]) for p in data.get("paragraphs", [])]
-        doc.sentences = [
-            Sentence(s["start"], s["end"], s.get("paragraph", 0)) for s in data.get("sentences", [])
-        ]
+        doc.sentences = [Sentence(s["start"], s["end"], s.get("paragraph", 0)) for s in data.get("sentences", [])]
         doc.attributions = [
             Attribution(
                 content=Span.of(text, a["content"]["start"], a["content"]["end"]),

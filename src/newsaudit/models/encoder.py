@@ -28,9 +28,7 @@ class Encoded:
 class OnnxEncoder:
     """A tokenizer.json + model.onnx folder; `model_dir` may point at any exported BERT-style encoder."""
 
-    def __init__(
-        self, model_dir: str | Path = BASE_ENCODER, *, max_length: int = 256, threads: int | None = None
-    ):
+    def __init__(self, model_dir: str | Path = BASE_ENCODER, *, max_length: int = 256, threads: int | None = None):
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -44,9 +42,7 @@ class OnnxEncoder:
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
         opts = ort.SessionOptions()
-        opts.intra_op_num_threads = (
-            threads or int(os.environ.get("NEWSAUDIT_THREADS", "0")) or (os.cpu_count() or 1)
-        )
+        opts.intra_op_num_threads = threads or int(os.environ.get("NEWSAUDIT_THREADS", "0")) or (os.cpu_count() or 1)
         opts.inter_op_num_threads = 1
         try:
             self.session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])

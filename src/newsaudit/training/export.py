@@ -31,9 +31,7 @@ def export_encoder(model_dir: Path, out_dir: Path, *, quantize: bool = True, ops
             self.m = m
 
         def forward(self, input_ids, attention_mask, token_type_ids):  # type: ignore[no-untyped-def]
-            return self.m(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)[
-                0
-            ]
+            return self.m(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)[0]
 
     axes = {0: "batch", 1: "tokens"}
     torch.onnx.export(
@@ -69,9 +67,7 @@ def export_encoder(model_dir: Path, out_dir: Path, *, quantize: bool = True, ops
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--model", type=Path, default=None, help="HF model folder (default: bundled MiniLM-L6)"
-    )
+    parser.add_argument("--model", type=Path, default=None, help="HF model folder (default: bundled MiniLM-L6)")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--fp32", action="store_true", help="skip int8 quantisation")
     args = parser.parse_args()
