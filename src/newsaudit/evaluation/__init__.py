@@ -1,1 +1,1 @@
-"""evaluation."""
+"""Benchmarks' metrics and evaluation runners; a module with `add_arguments` and `evaluate` is `newsaudit eval NAME`."""
