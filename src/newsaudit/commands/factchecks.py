@@ -1,0 +1,67 @@
+"""`newsaudit factchecks import FILE`: load ClaimReview JSON/JSON-LD/HTML, CheckThat! TSV or CSV fact-checks."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from newsaudit.errors import InputError, RecordError, StoreError
+from newsaudit.matching.factchecks import FORMATS, FactCheck, read_factchecks
+from newsaudit.settings import Settings
+
+DEFAULT_DB = Path("newsaudit.db")
+
+
+def _default_db() -> Path:
+    try:
+        from newsaudit.corpus import store
+
+        return Path(getattr(store, "DEFAULT_DB", DEFAULT_DB))
+    except ImportError:
+        return DEFAULT_DB
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("factchecks", help="manage published fact-checks in the corpus database")
+    actions = parser.add_subparsers(dest="factchecks_action", metavar="ACTION", required=True)
+    imp = actions.add_parser("import", help="import fact-checks (ClaimReview JSON/JSON-LD/HTML, CheckThat! TSV, CSV)")
+    imp.add_argument("file", type=Path, help="the fact-check file")
+    imp.add_argument("--db", type=Path, default=None, help="corpus database (default: the corpus default)")
+    imp.add_argument("--format", choices=FORMATS, default=None, help="file format (default: guessed)")
+    imp.set_defaults(func=run)
+
+
+def import_factchecks(path: Path, db: Path, fmt: str | None = None) -> tuple[int, int, list[RecordError]]:
+    """Parse `path` and store its fact-checks in `db`; returns (records read, newly stored, record errors)."""
+    records: list[FactCheck] = []
+    errors: list[RecordError] = []
+    for rec in read_factchecks(path, fmt):
+        (errors if isinstance(rec, RecordError) else records).append(rec)  # type: ignore[arg-type]
+    if not records:
+        raise InputError(f"{path}: no valid fact-checks ({len(errors)} malformed record(s); first: {errors[0]})"
+                         if errors else f"{path}: no fact-checks found")
+    try:
+        from newsaudit.corpus.store import SqliteStore
+    except ImportError as exc:
+        raise StoreError("the corpus store is not available in this installation") from exc
+    store = SqliteStore(db)
+    try:
+        added = store.add_factchecks(records)
+    finally:
+        close = getattr(store, "close", None)
+        if callable(close):
+            close()
+    return len(records), int(added) if isinstance(added, int) else -1, errors
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    db = args.db or _default_db()
+    read, added, errors = import_factchecks(args.file, db, args.format)
+    for err in errors[:20]:
+        print(f"newsaudit: skipped: {err}", file=sys.stderr)
+    if len(errors) > 20:
+        print(f"newsaudit: ... and {len(errors) - 20} more malformed record(s)", file=sys.stderr)
+    new = f"{added} new, {read - added} already stored" if added >= 0 else "stored"
+    print(f"{read} fact-check(s) read from {args.file} into {db}: {new}; {len(errors)} malformed record(s) skipped")
+    return 1 if errors else 0

@@ -1,0 +1,150 @@
+"""Claim indexes kept next to the database (`<db>.claims.index/`, `<db>.factchecks.index/`), refreshed lazily."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from newsaudit.corpus.store import Store
+from newsaudit.errors import NewsauditError, StoreError
+from newsaudit.matching import ClaimIndex, ClaimItem
+from newsaudit.matching.index import Embedder
+
+log = logging.getLogger(__name__)
+STATE_FILE = "corpus-state.json"
+EMBED_BATCH = 256
+
+
+def claim_key(claim_id: int) -> str:
+    return f"c{claim_id}"
+
+
+def claim_id_of(key: str) -> int:
+    return int(key[1:])
+
+
+def vector(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype="<f4")
+
+
+def embed_missing_claims(store: Store, embedder: Embedder) -> int:
+    """Compute and store embeddings for claims stored without one (ingested with models off); returns how many."""
+    done = 0
+    while True:
+        todo = store.claims_missing_embeddings(EMBED_BATCH)
+        if not todo:
+            return done
+        vecs = embedder.embed([text for _, text in todo])
+        store.set_claim_embeddings(
+            [(cid, np.asarray(v, dtype="<f4").tobytes()) for (cid, _), v in zip(todo, vecs, strict=True)]
+        )
+        done += len(todo)
+
+
+class _Cached:
+    """One persisted ClaimIndex plus the store version it reflects."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.index: ClaimIndex | None = None
+        self.version: Any = None
+
+    def load(self, embedder: Embedder) -> None:
+        try:
+            state = json.loads((self.folder / STATE_FILE).read_text(encoding="utf-8"))
+            self.index = ClaimIndex.load(self.folder, embedder)
+            self.version = state["version"]
+        except (OSError, ValueError, KeyError, NewsauditError) as exc:
+            log.debug("claim index %s unusable, rebuilding: %s", self.folder, exc)
+            self.index, self.version = None, None
+
+    def save(self) -> None:
+        """Write to a sibling folder, then swap it in, so a crash never leaves a half-written index in place."""
+        assert self.index is not None
+        tmp = self.folder.with_name(self.folder.name + ".tmp")
+        old = self.folder.with_name(self.folder.name + ".old")
+        try:
+            shutil.rmtree(tmp, ignore_errors=True)
+            self.index.save(tmp)
+            (tmp / STATE_FILE).write_text(json.dumps({"version": self.version}) + "\n", encoding="utf-8")
+            shutil.rmtree(old, ignore_errors=True)
+            if self.folder.exists():
+                self.folder.rename(old)
+            tmp.rename(self.folder)
+            shutil.rmtree(old, ignore_errors=True)
+        except (OSError, StoreError) as exc:  # the index is a cache: a failed save only costs a rebuild later
+            log.warning("could not save claim index to %s: %s", self.folder, exc)
+
+
+class CorpusIndexes:
+    """The stored-claims index and the fact-check index of one corpus, rebuilt or extended when the DB changes."""
+
+    def __init__(self, store: Store, db_path: str, embedder_factory: Any):
+        self.store = store
+        self._embedder_factory = embedder_factory
+        self._embedder: Embedder | None = None
+        base = Path(db_path)
+        self._claims = _Cached(base.with_name(base.name + ".claims.index"))
+        self._factchecks = _Cached(base.with_name(base.name + ".factchecks.index"))
+        self._lock = threading.Lock()
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = self._embedder_factory()
+        return self._embedder
+
+    def claims(self) -> ClaimIndex:
+        """The index over every stored claim (embeddings taken from the DB), up to date with the DB."""
+        with self._lock:
+            embed_missing_claims(self.store, self.embedder)
+            cached = self._claims
+            count, max_id = self.store.claims_version()
+            current = [count, max_id]
+            if cached.index is None:
+                cached.load(self.embedder)
+            if cached.index is not None and cached.version == current:
+                return cached.index
+            old = cached.version
+            if cached.index is not None and old is not None and old[1] <= max_id:
+                # Only additions since: claims with a larger id. Deletions change the count differently.
+                items = self._claim_items(after_id=old[1])
+                if old[0] + len(items) == count:
+                    cached.index.add(items)
+                    cached.version = current
+                    cached.save()
+                    return cached.index
+            cached.index = ClaimIndex.build(self._claim_items(after_id=0), self.embedder)
+            cached.version = current
+            cached.save()
+            return cached.index
+
+    def _claim_items(self, after_id: int) -> list[ClaimItem]:
+        return [
+            ClaimItem(claim_key(cid), text, embedding=vector(blob))
+            for cid, text, blob in self.store.iter_claim_embeddings(after_id)
+            if text.strip()
+        ]
+
+    def factchecks(self) -> ClaimIndex:
+        """The index over every stored fact-check (claim text plus review title), up to date with the DB."""
+        with self._lock:
+            cached = self._factchecks
+            current = list(self.store.factchecks_version())
+            if cached.index is None:
+                cached.load(self.embedder)
+            if cached.index is not None and cached.version == current:
+                return cached.index
+            items = [ClaimItem(fc.id, fc.claim, fc.title) for fc in self.store.iter_factchecks() if fc.claim.strip()]
+            if cached.index is None:
+                cached.index = ClaimIndex(self.embedder)
+            cached.index.add(items)  # ids already indexed are skipped; fact-checks are never deleted
+            cached.version = current
+            cached.save()
+            return cached.index

@@ -1,0 +1,260 @@
+"""Ingestion helpers: expand SOURCEs into documents, hash normalised text, MinHash near-duplicates, build records."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+import numpy as np
+
+from newsaudit.corpus.records import ArticleRecord, ClaimRecord
+from newsaudit.document import Document
+from newsaudit.errors import InputError, RecordError
+from newsaudit.settings import Settings
+
+# MinHash over word 3-shingles: 128 permutations split into 32 bands of 4 rows. A pair becomes a candidate
+# with probability 1-(1-J^4)^32 (0.87 at Jaccard 0.5, 0.99 at 0.6); candidates are then kept when their
+# estimated Jaccard is at least NEAR_DUPLICATE_JACCARD. See benchmarks/ingest.py for the measured curve.
+NUM_PERM = 128
+BANDS = 32
+ROWS = NUM_PERM // BANDS
+SHINGLE = 3
+NEAR_DUPLICATE_JACCARD = 0.5
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SKIP_NAMES = re.compile(r"^[.~]|~$")
+
+
+def normalise(text: str) -> str:
+    """NFKC, case-folded, whitespace-collapsed text: what "the same article" is judged on."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the normalised text (hex)."""
+    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def shingles(text: str, size: int = SHINGLE) -> set[bytes]:
+    """Word n-grams of the normalised text (the whole text as one shingle when it is shorter than n)."""
+    words = _WORD.findall(normalise(text))
+    if len(words) < size:
+        return {" ".join(words).encode("utf-8")}
+    return {" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A MinHash signature and its LSH band keys (signed 64-bit, to fit an SQLite INTEGER)."""
+
+    values: np.ndarray
+    bands: tuple[int, ...]
+
+    def to_bytes(self) -> bytes:
+        return self.values.astype("<u8").tobytes()
+
+    @staticmethod
+    def from_bytes(data: bytes) -> np.ndarray:
+        return np.frombuffer(data, dtype="<u8")
+
+
+def minhash(text: str) -> Signature:
+    """The MinHash (datasketch, fixed seed) of the text's shingles and its band keys."""
+    from datasketch import MinHash
+
+    m = MinHash(num_perm=NUM_PERM, seed=1)
+    m.update_batch(list(shingles(text)))
+    values = np.asarray(m.hashvalues, dtype=np.uint64)
+    bands = []
+    for b in range(BANDS):
+        digest = hashlib.blake2b(values[b * ROWS : (b + 1) * ROWS].astype("<u8").tobytes(), digest_size=8).digest()
+        bands.append(int.from_bytes(digest, "little", signed=True))
+    return Signature(values, tuple(bands))
+
+
+def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """The share of equal MinHash values: an unbiased estimate of the Jaccard similarity of the shingle sets."""
+    if len(a) != len(b) or len(a) == 0:
+        return 0.0
+    return float(np.count_nonzero(a == b)) / len(a)
+
+
+def parse_day(published: str | None) -> str | None:
+    """The `YYYY-MM-DD` day of an ISO 8601 or RFC 2822 date, or None when it cannot be read."""
+    if not published:
+        return None
+    value = published.strip()
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(value).date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        pass
+    match = re.match(r"^(\d{4})-(\d{2})(?:-(\d{2}))?", value)
+    if match:
+        year, month, day = match.group(1), match.group(2), match.group(3) or "01"
+        try:
+            return datetime(int(year), int(month), int(day)).date().isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- sources
+
+
+def _is_url(source: str) -> bool:
+    return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", source))
+
+
+def expand_sources(sources: Sequence[str]) -> list[str]:
+    """Sources with each folder replaced by its files (recursively, sorted, hidden and backup files skipped)."""
+    out: list[str] = []
+    for source in sources:
+        if source == "-" or _is_url(source):
+            out.append(source)
+            continue
+        path = Path(source)
+        if path.is_dir():
+            found = []
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not _SKIP_NAMES.search(d))
+                found.extend(str(Path(root) / f) for f in sorted(files) if not _SKIP_NAMES.search(f))
+            if not found:
+                raise InputError(f"folder {source} has no files to ingest")
+            out.extend(found)
+        elif not path.exists():
+            raise InputError(f"no such file or folder: {source}")
+        else:
+            out.append(source)
+    return out
+
+
+def estimate_records(sources: Sequence[str]) -> int | None:
+    """How many articles the (expanded) sources hold: one per file, one per non-empty JSONL line; None if unknown."""
+    total = 0
+    for source in sources:
+        if source == "-" or _is_url(source):
+            return None
+        path = Path(source)
+        suffix = path.suffix.lower()
+        if suffix in (".jsonl", ".ndjson"):
+            try:
+                with path.open("rb") as fh:
+                    total += sum(1 for line in fh if line.strip())
+            except OSError:
+                total += 1
+        elif suffix in (".xml", ".rss", ".atom", ".json"):
+            return None
+        else:
+            total += 1
+    return total
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing a source yielded: a Document, or the one-line reason a record was skipped."""
+
+    where: str
+    document: Document | None = None
+    error: str | None = None
+
+
+def iter_items(sources: Sequence[str], settings: Settings) -> Iterator[Item]:
+    """Every document of every source, in order; unreadable sources and records come as errors, never raise."""
+    from newsaudit.ingest import load
+
+    for source in sources:
+        try:
+            loaded = load(source, settings)
+            for n, thing in enumerate(loaded, 1):
+                where = source if not loaded.batch else f"{source} record {n}"
+                if isinstance(thing, RecordError):
+                    yield Item(where, error=f"{source}: {thing}")
+                else:
+                    yield Item(where, document=thing)
+        except InputError as exc:
+            yield Item(source, error=str(exc) if source in str(exc) else f"{source}: {exc}")
+
+
+# ---------------------------------------------------------------------------------------------- records
+
+
+def outlet_of(url: str | None) -> str | None:
+    """The host name of an article URL without `www.`, used as the outlet when the source names none."""
+    if not url:
+        return None
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.") or None
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def build_record(
+    doc: Document,
+    digest: str,
+    signature: Signature,
+    *,
+    near_duplicate_of: int | None,
+    similarity: float | None,
+    embeddings: np.ndarray | None = None,
+) -> ArticleRecord:
+    """The store record of an analysed Document: claims with their attribution source, techniques and sources."""
+    claims = []
+    for i, claim in enumerate(doc.claims):
+        source = None
+        if claim.attribution is not None and 0 <= claim.attribution < len(doc.attributions):
+            source = doc.attributions[claim.attribution].source
+        vector = None
+        if embeddings is not None and i < len(embeddings):
+            vector = np.asarray(embeddings[i], dtype="<f4").tobytes()
+        claims.append(
+            ClaimRecord(
+                idx=i,
+                start=claim.span.start,
+                end=claim.span.end,
+                text=claim.span.text,
+                source_text=source.span.text if source else None,
+                source_kind=source.kind if source else None,
+                source_subtype=source.subtype if source else None,
+                checkworthy=claim.checkworthy,
+                embedding=vector,
+            )
+        )
+    sources = tuple((a.source.kind, a.source.subtype, a.source.span.text) for a in doc.attributions if a.source)
+    techniques = tuple((t.technique, t.span.start, t.span.end, float(t.score)) for t in doc.techniques)
+    return ArticleRecord(
+        hash=digest,
+        text=doc.text,
+        document=doc.to_dict(),
+        words=word_count(doc.text),
+        ingested_at=now_iso(),
+        url=doc.url,
+        title=doc.title,
+        outlet=doc.outlet or outlet_of(doc.url),
+        published=doc.published,
+        day=parse_day(doc.published),
+        near_duplicate_of=near_duplicate_of,
+        similarity=similarity,
+        minhash=signature.to_bytes(),
+        bands=signature.bands,
+        claims=tuple(claims),
+        techniques=techniques,
+        sources=sources,
+    )

@@ -1,0 +1,40 @@
+"""Running the pipeline over benchmark texts: exact-offset reading, analysis of possibly empty texts, progress."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TypeVar
+
+from rich.console import Console
+from rich.progress import track
+
+from newsaudit.document import Document
+from newsaudit.errors import InputError
+from newsaudit.settings import Settings
+
+T = TypeVar("T")
+
+
+def read_text(path: Path) -> str:
+    """A benchmark text exactly as stored (UTF-8, newlines untranslated), so gold offsets index into it."""
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            return fh.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {path}: {exc}") from exc
+
+
+def analyse(text: str, settings: Settings) -> Document:
+    """Run the pipeline on a text; an empty or blank text gives an empty Document instead of an error."""
+    from newsaudit.api import analyze
+
+    return Document(text=text) if not text.strip() else analyze(text, settings=settings)
+
+
+def progress(items: Iterable[T], what: str, total: int | None = None, *, show: bool = True) -> Iterable[T]:
+    """Iterate with a rich progress bar on stderr (removed when done; none when stderr is not a terminal)."""
+    console = Console(stderr=True)
+    if not show or not console.is_terminal:
+        return items
+    return track(items, description=what, total=total, console=console, transient=True)

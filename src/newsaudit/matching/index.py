@@ -1,0 +1,400 @@
+"""ClaimIndex: hybrid claim retrieval (BM25 + sentence embeddings, ANN above a size) with a small learned ranker."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from newsaudit.errors import InputError, QueryError, StoreError
+from newsaudit.matching.clean import clean_query
+from newsaudit.matching.ranker import Ranker, candidate_features, default_ranker
+
+FORMAT = "newsaudit-claim-index/1"
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+
+
+class Embedder(Protocol):
+    """Anything that turns texts into unit vectors [n, dim] (SentenceEmbedder does)."""
+
+    def embed(self, texts: list[str]) -> np.ndarray: ...
+
+
+@dataclass
+class ClaimItem:
+    """A claim to index: its id, text, optional title (e.g. a fact-check headline) and precomputed vectors."""
+
+    id: str
+    text: str
+    title: str | None = None
+    embedding: np.ndarray | None = None
+    title_embedding: np.ndarray | None = None
+
+
+@dataclass
+class Hit:
+    """One retrieved claim: id, final score, and the component scores it was ranked on."""
+
+    id: str
+    score: float
+    bm25: float = 0.0
+    dense: float = 0.0
+    title_dense: float = 0.0
+    components: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    """How the index retrieves: which channels, how many candidates, and when to switch to ANN search."""
+
+    use_bm25: bool = True
+    use_dense: bool = True
+    candidates: int = 50
+    clean_queries: bool = True
+    keep_author: bool = True
+    handles: str = "split"
+    exact_limit: int = 50_000
+    ann_dtype: str = "i8"
+    ann_connectivity: int = 16
+    ann_expansion_add: int = 128
+    ann_expansion_search: int = 64
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> IndexConfig:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+STOPWORDS = frozenset(
+    "a about above after again against all am an and any are as at be because been before being below between both "
+    "but by can did do does doing down during each few for from further had has have having he her here hers him "
+    "his how i if in into is it its itself just me more most my no nor not now of off on once only or other our out "
+    "over own same she should so some such than that the their them then there these they this those through to too "
+    "under until up very was we were what when where which while who whom why will with you your rt via amp".split()
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased word tokens without stopwords; plural -s stripped so 'vaccines' meets 'vaccine'."""
+    out = []
+    for tok in _TOKEN.findall(text.lower()):
+        tok = tok.replace("’", "'")
+        if tok.endswith("'s"):
+            tok = tok[:-2]
+        if tok in STOPWORDS or not tok:
+            continue
+        if len(tok) > 4 and tok.endswith("s") and not tok.endswith("ss"):
+            tok = tok[:-1]
+        out.append(tok)
+    return out
+
+
+def _unit(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float32)
+    if matrix.ndim == 1:
+        matrix = matrix[None, :]
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.clip(norms, 1e-12, None)
+
+
+class ClaimIndex:
+    """Claims searchable by hybrid retrieval; `search` returns ranked `Hit`s, `save`/`load` keep it on disk."""
+
+    def __init__(
+        self,
+        embedder: Embedder | None = None,
+        *,
+        config: IndexConfig | None = None,
+        ranker: Ranker | None = None,
+    ) -> None:
+        self.config = config or IndexConfig()
+        self._embedder = embedder
+        self.ranker = ranker or default_ranker()
+        self.ids: list[str] = []
+        self.texts: list[str] = []
+        self.titles: list[str | None] = []
+        self._pos: dict[str, int] = {}
+        self._vectors: np.ndarray | None = None  # [n, dim] float32 text vectors
+        self._title_vectors: np.ndarray | None = None  # [n, dim] float32, the text vector where no title
+        self._bm25: Any = None
+        self._bm25_size = 0
+        self._ann: Any = None
+        self._ann_size = 0
+
+    # ------------------------------------------------------------------ building
+
+    @classmethod
+    def build(
+        cls,
+        items: Iterable[ClaimItem],
+        embedder: Embedder | None = None,
+        *,
+        config: IndexConfig | None = None,
+        ranker: Ranker | None = None,
+    ) -> ClaimIndex:
+        """A new index over `items` (vectors computed with `embedder` unless every item brings its own)."""
+        index = cls(embedder, config=config, ranker=ranker)
+        index.add(items)
+        return index
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            from newsaudit.models.encoder import SentenceEmbedder
+
+            self._embedder = SentenceEmbedder()
+        return self._embedder
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __contains__(self, claim_id: object) -> bool:
+        return claim_id in self._pos
+
+    @property
+    def dim(self) -> int | None:
+        return None if self._vectors is None else int(self._vectors.shape[1])
+
+    def add(self, items: Iterable[ClaimItem], *, batch_size: int = 256) -> int:
+        """Add claims whose id is not indexed yet (others are skipped); returns how many were added."""
+        new: list[ClaimItem] = []
+        seen: set[str] = set()
+        for item in items:
+            if not isinstance(item.id, str) or not item.id:
+                raise InputError(f"claim id must be a non-empty string, got {item.id!r}")
+            if not isinstance(item.text, str) or not item.text.strip():
+                raise InputError(f"claim {item.id} has no text")
+            if item.id in self._pos or item.id in seen:
+                continue
+            seen.add(item.id)
+            new.append(item)
+        if not new:
+            return 0
+        if self.config.use_dense:
+            vecs, tvecs = self._embed_items(new, batch_size)
+            self._vectors = vecs if self._vectors is None else np.vstack([self._vectors, vecs])
+            self._title_vectors = tvecs if self._title_vectors is None else np.vstack([self._title_vectors, tvecs])
+        for item in new:
+            self._pos[item.id] = len(self.ids)
+            self.ids.append(item.id)
+            self.texts.append(item.text)
+            self.titles.append(item.title or None)
+        return len(new)
+
+    def _embed_items(self, items: list[ClaimItem], batch_size: int) -> tuple[np.ndarray, np.ndarray]:
+        todo = [i for i, it in enumerate(items) if it.embedding is None]
+        todo_titles = [i for i, it in enumerate(items) if it.title and it.title_embedding is None]
+        computed: dict[int, np.ndarray] = {}
+        computed_titles: dict[int, np.ndarray] = {}
+        for start in range(0, len(todo), batch_size):
+            chunk = todo[start : start + batch_size]
+            for i, v in zip(chunk, self.embedder.embed([items[i].text for i in chunk]), strict=True):
+                computed[i] = v
+        for start in range(0, len(todo_titles), batch_size):
+            chunk = todo_titles[start : start + batch_size]
+            for i, v in zip(chunk, self.embedder.embed([items[i].title or "" for i in chunk]), strict=True):
+                computed_titles[i] = v
+        rows = [computed[i] if items[i].embedding is None else items[i].embedding for i in range(len(items))]
+        vecs = _unit(np.stack([np.asarray(r, dtype=np.float32).reshape(-1) for r in rows]))
+        dim = vecs.shape[1]
+        if self._vectors is not None and self._vectors.shape[1] != dim:
+            raise InputError(f"embedding size {dim} does not match the index's {self._vectors.shape[1]}")
+        tvecs = vecs.copy()  # a claim without a title is its own title
+        for i, it in enumerate(items):
+            if it.title_embedding is not None:
+                tvecs[i] = _unit(it.title_embedding)[0]
+            elif i in computed_titles:
+                tvecs[i] = _unit(computed_titles[i])[0]
+        return vecs, tvecs
+
+    # ------------------------------------------------------------------ channels
+
+    def _lexical(self) -> Any:
+        if self._bm25 is None or self._bm25_size != len(self.ids):
+            import bm25s
+
+            corpus = [tokenize(t + " " + (h or "")) or [""] for t, h in zip(self.texts, self.titles, strict=True)]
+            bm25 = bm25s.BM25()
+            bm25.index(corpus, show_progress=False)
+            self._bm25, self._bm25_size = bm25, len(self.ids)
+        return self._bm25
+
+    def _ann_index(self) -> Any:
+        if self._ann is None or self._ann_size != len(self.ids):
+            from usearch.index import Index
+
+            assert self._vectors is not None
+            cfg = self.config
+            ann = self._ann
+            if ann is None:
+                ann = Index(
+                    ndim=self._vectors.shape[1],
+                    metric="cos",
+                    dtype=cfg.ann_dtype,
+                    connectivity=cfg.ann_connectivity,
+                    expansion_add=cfg.ann_expansion_add,
+                    expansion_search=cfg.ann_expansion_search,
+                )
+            start = self._ann_size if self._ann is not None else 0
+            keys = np.arange(start, len(self.ids), dtype=np.uint64)
+            ann.add(keys, self._vectors[start:], log=False)
+            self._ann, self._ann_size = ann, len(self.ids)
+        return self._ann
+
+    def uses_ann(self) -> bool:
+        return self.config.use_dense and len(self.ids) > self.config.exact_limit
+
+    def dense_candidates(self, qvec: np.ndarray, k: int, *, exact: bool | None = None) -> np.ndarray:
+        """Positions of the k nearest claims by text (or title) cosine: exact below `exact_limit`, else ANN."""
+        assert self._vectors is not None and self._title_vectors is not None
+        k = min(k, len(self.ids))
+        if exact is False or (exact is None and self.uses_ann()):
+            found = self._ann_index().search(qvec, k)
+            return np.asarray(found.keys, dtype=np.int64)
+        sims = np.maximum(self._vectors @ qvec, self._title_vectors @ qvec)
+        top = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
+        return top[np.argsort(-sims[top])]
+
+    # ------------------------------------------------------------------ search
+
+    def prepare_query(self, query: str) -> str:
+        if not isinstance(query, str) or not query.strip():
+            raise QueryError("empty query: give some text to match")
+        if self.config.clean_queries:
+            cleaned = clean_query(query, keep_author=self.config.keep_author, handles=self.config.handles)
+            return cleaned or query.strip()
+        return query.strip()
+
+    def search(self, query: str, k: int = 10, *, query_vector: np.ndarray | None = None) -> list[Hit]:
+        """The k best claims for `query`, best first; raises QueryError on an empty query."""
+        return self.search_many([query], k, query_vectors=None if query_vector is None else query_vector[None])[0]
+
+    def search_many(
+        self, queries: Sequence[str], k: int = 10, *, query_vectors: np.ndarray | None = None
+    ) -> list[list[Hit]]:
+        """`search` for several queries, embedding them in one batch."""
+        if k < 1:
+            raise QueryError(f"k must be at least 1, got {k}")
+        cleaned = [self.prepare_query(q) for q in queries]
+        if not self.ids:
+            return [[] for _ in queries]
+        qvecs = None
+        if self.config.use_dense and self._vectors is not None:
+            qvecs = _unit(query_vectors) if query_vectors is not None else _unit(self.embedder.embed(cleaned))
+        return [
+            self._search_one(q, None if qvecs is None else qvecs[i], k) for i, q in enumerate(cleaned)
+        ]
+
+    def candidates(self, query: str, qvec: np.ndarray | None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Candidate positions from both channels and their per-candidate raw channel scores."""
+        n_cand = max(self.config.candidates, 1)
+        pools: list[np.ndarray] = []
+        bm25_all = None
+        if self.config.use_bm25:
+            bm25_all = np.asarray(self._lexical().get_scores(tokenize(query) or [""]), dtype=np.float32)
+            kk = min(n_cand, len(bm25_all))
+            top = np.argpartition(-bm25_all, kk - 1)[:kk] if kk < len(bm25_all) else np.arange(len(bm25_all))
+            pools.append(top[bm25_all[top] > 0])
+        if qvec is not None:
+            pools.append(self.dense_candidates(qvec, n_cand))
+        pos = np.unique(np.concatenate(pools)) if pools else np.arange(0)
+        pos = pos[(pos >= 0) & (pos < len(self.ids))]
+        scores: dict[str, np.ndarray] = {}
+        if bm25_all is not None:
+            top_bm25 = float(bm25_all.max()) if len(bm25_all) else 0.0
+            scores["bm25"] = bm25_all[pos]
+            scores["bm25_norm"] = bm25_all[pos] / top_bm25 if top_bm25 > 0 else np.zeros(len(pos), np.float32)
+        else:
+            scores["bm25"] = scores["bm25_norm"] = np.zeros(len(pos), np.float32)
+        if qvec is not None and self._vectors is not None and self._title_vectors is not None:
+            scores["dense"] = self._vectors[pos] @ qvec
+            scores["title_dense"] = self._title_vectors[pos] @ qvec
+        else:
+            scores["dense"] = scores["title_dense"] = np.zeros(len(pos), np.float32)
+        return pos, scores
+
+    def _search_one(self, query: str, qvec: np.ndarray | None, k: int) -> list[Hit]:
+        pos, scores = self.candidates(query, qvec)
+        if len(pos) == 0:
+            return []
+        feats = candidate_features(query, [self.texts[p] for p in pos], [self.titles[p] for p in pos], scores)
+        final = self.ranker.score(feats)
+        order = np.argsort(-final, kind="stable")[:k]
+        hits = []
+        for j in order:
+            comps = {name: float(col[j]) for name, col in feats.items()}
+            hits.append(
+                Hit(
+                    id=self.ids[pos[j]],
+                    score=float(final[j]),
+                    bm25=float(scores["bm25"][j]),
+                    dense=float(scores["dense"][j]),
+                    title_dense=float(scores["title_dense"][j]),
+                    components=comps,
+                )
+            )
+        return hits
+
+    # ------------------------------------------------------------------ persistence
+
+    def save(self, path: str | Path) -> Path:
+        """Write the index to folder `path` (manifest.json, items.jsonl, vectors.npy, title_vectors.npy)."""
+        path = Path(path)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            with (path / "items.jsonl").open("w", encoding="utf-8") as fh:
+                for cid, text, title in zip(self.ids, self.texts, self.titles, strict=True):
+                    fh.write(json.dumps({"id": cid, "text": text, "title": title}, ensure_ascii=False) + "\n")
+            if self._vectors is not None and self._title_vectors is not None:
+                np.save(path / "vectors.npy", self._vectors)
+                np.save(path / "title_vectors.npy", self._title_vectors)
+            manifest = {
+                "format": FORMAT,
+                "count": len(self.ids),
+                "dim": self.dim,
+                "config": asdict(self.config),
+                "ranker": self.ranker.to_dict(),
+            }
+            (path / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise StoreError(f"cannot write claim index to {path}: {exc.strerror or exc}") from exc
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path, embedder: Embedder | None = None, **config: Any) -> ClaimIndex:
+        """Read an index written by `save`; keyword arguments override its stored IndexConfig fields."""
+        path = Path(path)
+        try:
+            manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise StoreError(f"{path} is not a claim index (cannot read manifest.json)") from exc
+        if manifest.get("format") != FORMAT:
+            raise StoreError(f"{path}: unknown claim index format {manifest.get('format')!r}")
+        cfg = replace(IndexConfig.from_dict(manifest.get("config", {})), **config)
+        index = cls(embedder, config=cfg, ranker=Ranker.from_dict(manifest["ranker"]) if "ranker" in manifest else None)
+        try:
+            with (path / "items.jsonl").open(encoding="utf-8") as fh:
+                for line in fh:
+                    row = json.loads(line)
+                    index._pos[row["id"]] = len(index.ids)
+                    index.ids.append(row["id"])
+                    index.texts.append(row["text"])
+                    index.titles.append(row.get("title"))
+            if (path / "vectors.npy").exists():
+                index._vectors = np.load(path / "vectors.npy")
+                index._title_vectors = np.load(path / "title_vectors.npy")
+        except (OSError, ValueError, KeyError) as exc:
+            raise StoreError(f"claim index at {path} is damaged: {exc}") from exc
+        if len(index.ids) != manifest.get("count") or (
+            index._vectors is not None and index._vectors.shape[0] != len(index.ids)
+        ):
+            raise StoreError(f"claim index at {path} is damaged: item and vector counts disagree")
+        return index

@@ -1,0 +1,86 @@
+"""Token windows over long texts and the mapping of token predictions back to exact character spans."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+
+def windows(n_tokens: int, size: int, stride: int) -> list[tuple[int, int]]:
+    """Half-open token windows of at most `size` tokens, starting every `stride` tokens, covering all tokens."""
+    if size <= 0 or stride <= 0 or stride > size:
+        raise ValueError("need 0 < stride <= size")
+    if n_tokens <= size:
+        return [(0, n_tokens)]
+    out = []
+    start = 0
+    while True:
+        end = min(start + size, n_tokens)
+        out.append((start, end))
+        if end == n_tokens:
+            return out
+        start += stride
+
+
+def merge_windows(n_tokens: int, spans: Sequence[tuple[int, int]], values: Sequence[np.ndarray]) -> np.ndarray:
+    """Average per-window token arrays [window_len, ...] into one array [n_tokens, ...], weighting window centres.
+
+    Each token takes a weighted mean over the windows that cover it; the weight falls off towards a window's edges,
+    where the encoder saw less context.
+    """
+    if not values:
+        return np.zeros((0,), dtype=np.float32)
+    tail = values[0].shape[1:]
+    total = np.zeros((n_tokens, *tail), dtype=np.float64)
+    weight = np.zeros((n_tokens,), dtype=np.float64)
+    for (start, end), val in zip(spans, values, strict=True):
+        n = end - start
+        pos = np.arange(n)
+        w = np.minimum(pos + 1, n - pos).astype(np.float64)
+        w = np.minimum(w, 32.0)  # flat in the interior
+        total[start:end] += val * w.reshape(-1, *([1] * len(tail)))
+        weight[start:end] += w
+    return (total / np.maximum(weight, 1e-9).reshape(-1, *([1] * len(tail)))).astype(np.float32)
+
+
+def runs(flags: Sequence[bool] | np.ndarray) -> list[tuple[int, int]]:
+    """Maximal runs [i, j) of consecutive true values."""
+    out = []
+    start = None
+    for i, flag in enumerate(flags):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            out.append((start, i))
+            start = None
+    if start is not None:
+        out.append((start, len(flags)))
+    return out
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "_'’-"
+
+
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen [start, end) to whole words and trim surrounding whitespace; the result stays inside the text."""
+    start = max(0, min(start, len(text)))
+    end = max(start, min(end, len(text)))
+    while start > 0 and start < len(text) and _is_word_char(text[start - 1]) and _is_word_char(text[start]):
+        start -= 1
+    while 0 < end < len(text) and _is_word_char(text[end - 1]) and _is_word_char(text[end]):
+        end += 1
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def token_span(offsets: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
+    """The token range [i, j) whose character offsets overlap [start, end), or None if no token does."""
+    idx = [i for i, (a, b) in enumerate(offsets) if a < end and start < b]
+    if not idx:
+        return None
+    return idx[0], idx[-1] + 1

@@ -1,0 +1,296 @@
+"""The FastAPI app: the JSON API, the Audit / Corpus / Claim pages and the offline API docs."""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import logging
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from newsaudit import __version__
+from newsaudit.document import Document
+from newsaudit.errors import (
+    FetchError,
+    InputError,
+    ModelError,
+    NewsauditError,
+    QueryError,
+    RecordError,
+    StoreError,
+)
+from newsaudit.server import inputs as article_input
+from newsaudit.server.corpus_routes import install_corpus_routes
+from newsaudit.server.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit, PoolFull, WorkerPool
+from newsaudit.server.schemas import ArticleInput, ErrorBody
+from newsaudit.settings import Settings
+
+log = logging.getLogger(__name__)
+
+_HERE = resources.files("newsaudit.server")
+STATIC_DIR = Path(str(_HERE.joinpath("static")))
+TEMPLATE_DIR = Path(str(_HERE.joinpath("templates")))
+
+# Pages load only our own scripts and styles; nothing from another origin, no inline script.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "bad request (e.g. a refused URL or an invalid query)"},
+    413: {"model": ErrorBody, "description": "request body over the size cap"},
+    422: {"model": ErrorBody, "description": "the input is not an article or the body is malformed"},
+    503: {"model": ErrorBody, "description": "every worker is busy (see Retry-After) or the store is unavailable"},
+}
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether binding to `host` keeps the server reachable from this machine only."""
+    host = host.strip().strip("[]")
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def error_status(exc: NewsauditError) -> int:
+    """The HTTP status for a newsaudit error: client mistakes are 4xx, an unusable store or model is 5xx."""
+    if isinstance(exc, FetchError | QueryError):
+        return 400
+    if isinstance(exc, RecordError | InputError):
+        return 422
+    if isinstance(exc, StoreError):
+        return 503
+    if isinstance(exc, ModelError):
+        return 500
+    return 400
+
+
+def _one_line(message: object) -> str:
+    return " ".join(str(message).split()) or "error"
+
+
+def _error(status: int, message: object, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": _one_line(message)}, status_code=status, headers=headers)
+
+
+class ServerState:
+    """Everything a request handler needs: settings, the worker pool, the write token and the corpus path."""
+
+    def __init__(self, settings: Settings, db_path: Path | None, token: str | None, pool: WorkerPool) -> None:
+        self.settings = settings
+        self.db_path = db_path
+        self.token = token
+        self.pool = pool
+        self._corpus: Any = None
+        self._corpus_lock = threading.Lock()
+
+    def corpus(self) -> Any:
+        """The corpus behind --db (opened once; one SQLite connection per worker thread); StoreError if none."""
+        if self.db_path is None:
+            raise StoreError("no corpus: start the server with --db PATH to browse, search and ingest")
+        with self._corpus_lock:
+            if self._corpus is None:
+                from newsaudit.corpus import Corpus
+
+                self._corpus = Corpus(self.db_path, self.settings)
+            return self._corpus
+
+    def close(self) -> None:
+        with self._corpus_lock:
+            if self._corpus is not None:
+                self._corpus.close()
+                self._corpus = None
+
+    def analyze(self, item: ArticleInput | Document) -> Document:
+        """Load (fetching a URL if need be) and analyse one article; runs in a worker thread."""
+        from newsaudit.api import analyze
+
+        doc = item if isinstance(item, Document) else article_input.load(item, self.settings)
+        return analyze(doc, settings=self.settings)
+
+
+def create_app(
+    settings: Settings | None = None,
+    db_path: str | Path | None = None,
+    token: str | None = None,
+    *,
+    host: str = "127.0.0.1",
+    workers: int = 2,
+    queue: int = 8,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+) -> FastAPI:
+    """Build the app. Raises InputError when `host` is not loopback and no write token is given."""
+    settings = settings or Settings()
+    if not is_loopback_host(host) and not token:
+        raise InputError(f"refusing to serve on non-loopback host {host} without a write token (give --token)")
+    pool = WorkerPool(workers=workers, queue=queue)
+    state = ServerState(settings, Path(db_path) if db_path else None, token or None, pool)
+    if state.db_path is not None:
+        state.corpus()  # fail now, with one line, if the corpus file is unusable
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        pool.shutdown()
+        state.close()
+
+    app = FastAPI(
+        title="newsaudit",
+        version=__version__,
+        description="Audit news articles offline: sources, claims and their numbers, persuasion techniques.",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.newsaudit = state
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    _install_error_handlers(app)
+    _install_security_headers(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    templates = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(default=True), auto_reload=False
+    )
+
+    def page(name: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
+        html = templates.get_template(name).render(version=__version__, **context)
+        return HTMLResponse(html, status_code=status, headers=headers)
+
+    def require_write_token(request: Request) -> None:
+        if state.token is None:
+            return
+        given = request.headers.get("authorization", "")
+        scheme, _, value = given.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), state.token.encode()):
+            raise StarletteHTTPException(401, "this endpoint needs 'Authorization: Bearer TOKEN'")
+
+    app.state.require_write_token = require_write_token
+    install_corpus_routes(app, state, page)
+
+    # ---- API ----
+
+    @app.post("/api/analyze", tags=["analysis"], responses=ERROR_RESPONSES)
+    async def api_analyze(item: ArticleInput) -> dict[str, Any]:
+        """Analyse one article (text, HTML or URL) and return the JSON contract (schema newsaudit/1)."""
+        doc = await pool.run(state.analyze, item)
+        return doc.to_dict()
+
+    @app.get("/api/health", tags=["server"])
+    async def api_health() -> dict[str, Any]:
+        """Liveness and load: workers, admitted jobs and capacity."""
+        return {
+            "ok": True,
+            "version": __version__,
+            "workers": pool.workers,
+            "admitted": pool.admitted,
+            "capacity": pool.capacity,
+            "corpus": str(state.db_path) if state.db_path else None,
+        }
+
+    # ---- pages ----
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def audit_page() -> HTMLResponse:
+        return page("audit.html", form={})
+
+    @app.post("/audit", response_class=HTMLResponse, include_in_schema=False)
+    async def audit_submit(request: Request) -> HTMLResponse:
+        form = await request.form()
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        shown = {k: fields.get(k, "") for k in ("text", "url", "title", "outlet")}
+        upload = form.get("file")
+        try:
+            item = await article_input.from_form(fields, upload)
+            doc = await pool.run(state.analyze, item)
+        except PoolFull as exc:
+            return page("audit.html", 503, {"Retry-After": str(exc.retry_after)}, form=shown, error=str(exc))
+        except NewsauditError as exc:
+            return page("audit.html", error_status(exc), form=shown, error=_one_line(exc))
+        from newsaudit.outputs.html import render_fragment
+
+        return page("audit.html", form=shown, report=render_fragment(doc), doc=doc)
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    async def docs_page() -> HTMLResponse:
+        return page("docs.html", openapi_url=app.openapi_url)
+
+    @app.get("/assets/report.css", include_in_schema=False)
+    async def report_css() -> Response:
+        from newsaudit.outputs.html import ASSETS_CSS
+
+        return Response(ASSETS_CSS, media_type="text/css")
+
+    @app.get("/assets/report.js", include_in_schema=False)
+    async def report_js() -> Response:
+        from newsaudit.outputs.html import ASSETS_JS
+
+        return Response(ASSETS_JS, media_type="text/javascript")
+
+    return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(NewsauditError)
+    async def newsaudit_error(_request: Request, exc: NewsauditError) -> JSONResponse:
+        return _error(error_status(exc), exc)
+
+    @app.exception_handler(PoolFull)
+    async def pool_full(_request: Request, exc: PoolFull) -> JSONResponse:
+        return _error(503, exc, {"Retry-After": str(exc.retry_after)})
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _error(422, _validation_message(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers = dict(exc.headers or {})
+        if exc.status_code == 401:
+            headers.setdefault("WWW-Authenticate", "Bearer")
+        return _error(exc.status_code, exc.detail, headers or None)
+
+    @app.exception_handler(Exception)
+    async def internal_error(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error")
+        return _error(500, f"internal error: {type(exc).__name__}")
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:3]:
+        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        parts.append(f"{where}: {msg}" if where else msg)
+    return "invalid request: " + "; ".join(parts)
+
+
+def _install_security_headers(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if response.headers.get("content-type", "").startswith("text/html"):
+            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+
+def write_token_dependency(app: FastAPI) -> Any:
+    """The dependency that guards write endpoints of `app`."""
+    return Depends(app.state.require_write_token)

@@ -1,0 +1,228 @@
+"""Corpus endpoints and pages: article list, search, match, trace, stats, ingest and delete (via `Corpus`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.responses import HTMLResponse
+from starlette.exceptions import HTTPException
+
+from newsaudit.corpus.trace import SAME_CLAIM_COSINE
+from newsaudit.document import Document
+from newsaudit.errors import NewsauditError, QueryError
+from newsaudit.outputs.techniques import TECHNIQUES
+from newsaudit.server import inputs
+from newsaudit.server.limits import PoolFull
+from newsaudit.server.schemas import ArticleInput, MatchRequest
+
+if TYPE_CHECKING:
+    from newsaudit.server.app import ServerState
+
+PageFn = Callable[..., HTMLResponse]
+FILTER_NAMES = ("outlet", "since", "until", "technique", "source_kind")
+
+
+def _filters(
+    outlet: str | None = Query(None, description="outlet name (exact, case-insensitive)"),
+    since: str | None = Query(None, description="first day, YYYY-MM-DD"),
+    until: str | None = Query(None, description="last day, YYYY-MM-DD"),
+    technique: str | None = Query(None, description="a PTC technique label, e.g. Loaded_Language"),
+    source_kind: str | None = Query(None, description="named, vague, anonymous or self"),
+) -> dict[str, str]:
+    values = {"outlet": outlet, "since": since, "until": until, "technique": technique, "source_kind": source_kind}
+    return {k: v.strip() for k, v in values.items() if v and v.strip()}
+
+
+def _not_found(what: str, ident: int) -> HTTPException:
+    return HTTPException(404, f"no {what} with id {ident}")
+
+
+def install_corpus_routes(app: FastAPI, state: ServerState, page: PageFn) -> None:
+    """Add the corpus API and the Corpus, Article and Claim pages to `app`."""
+    from newsaudit.server.app import ERROR_RESPONSES, error_status
+
+    pool = state.pool
+    write_guard = [Depends(app.state.require_write_token)]
+
+    def corpus_call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        return fn(state.corpus(), *args, **kwargs)
+
+    async def run(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        return await pool.run(corpus_call, fn, *args, **kwargs)
+
+    # ---- API ----
+
+    @app.get("/api/articles", tags=["corpus"], responses=ERROR_RESPONSES)
+    async def api_articles(
+        filters: dict[str, str] = Depends(_filters),
+        offset: int = Query(0, ge=0),
+        limit: int = Query(50, ge=1, le=1000),
+    ) -> dict[str, Any]:
+        """A page of stored articles, newest first, with filters."""
+        result = await run(lambda c: c.articles(filters, offset=offset, limit=limit))
+        return result.to_dict()
+
+    @app.get("/api/articles/{article_id}", tags=["corpus"], responses=ERROR_RESPONSES)
+    async def api_article(article_id: int) -> dict[str, Any]:
+        """One stored article: metadata, claim ids, near-duplicates and its JSON contract under `document`."""
+        found = await run(lambda c: c.article(article_id))
+        if found is None:
+            raise _not_found("article", article_id)
+        return found.to_dict()
+
+    @app.get("/api/search", tags=["corpus"], responses=ERROR_RESPONSES)
+    async def api_search(
+        q: str = Query(..., description="search terms (SQLite FTS5 over articles and claims)"),
+        filters: dict[str, str] = Depends(_filters),
+        limit: int = Query(20, ge=1, le=1000),
+    ) -> dict[str, Any]:
+        """Full-text search over article titles and texts and over claims."""
+        result = await run(lambda c: c.search(q, limit=limit, **filters))
+        return result.to_dict()
+
+    @app.post("/api/match", tags=["corpus"], responses=ERROR_RESPONSES)
+    async def api_match(body: MatchRequest) -> dict[str, Any]:
+        """The most similar fact-checked claims and claims of other stored articles, for a text or a stored claim."""
+
+        def work(c: Any) -> Any:
+            text = body.text
+            if body.claim_id is not None:
+                claim = c.store.claim(body.claim_id)
+                if claim is None:
+                    raise _not_found("claim", body.claim_id)
+                text = claim.text
+            return c.match(text=text, k=body.k)
+
+        return (await run(work)).to_dict()
+
+    @app.get("/api/claims/{claim_id}", tags=["corpus"], responses=ERROR_RESPONSES)
+    async def api_claim(claim_id: int) -> dict[str, Any]:
+        """One stored claim with the metadata of its article."""
+        claim = await run(lambda c: c.store.claim(claim_id))
+        if claim is None:
+            raise _not_found("claim", claim_id)
+        return claim.to_dict()
+
+    @app.get("/api/claims/{claim_id}/trace", tags=["corpus"], responses=ERROR_RESPONSES)
+    async def api_trace(claim_id: int, threshold: float = Query(SAME_CLAIM_COSINE, gt=0, le=1)) -> dict[str, Any]:
+        """The claim's history: which outlets carried it (or a near-identical one), first when, credited to whom."""
+
+        def work(c: Any) -> Any:
+            if c.store.claim(claim_id) is None:
+                raise _not_found("claim", claim_id)
+            return c.trace(claim_id=claim_id, threshold=threshold)
+
+        return (await run(work)).to_dict()
+
+    @app.get("/api/trace", tags=["corpus"], responses=ERROR_RESPONSES)
+    async def api_trace_text(
+        text: str = Query(..., description="the claim text"), threshold: float = Query(SAME_CLAIM_COSINE, gt=0, le=1)
+    ) -> dict[str, Any]:
+        """The history of a free-text claim across the corpus."""
+        return (await run(lambda c: c.trace(text=text, threshold=threshold))).to_dict()
+
+    @app.get("/api/stats", tags=["corpus"], responses=ERROR_RESPONSES)
+    async def api_stats() -> dict[str, Any]:
+        """Per outlet: techniques per 1,000 words and the sourcing profile, overall and month by month."""
+        return (await run(lambda c: c.stats())).to_dict()
+
+    @app.post("/api/ingest", tags=["corpus"], responses=ERROR_RESPONSES, dependencies=write_guard)
+    async def api_ingest(item: ArticleInput) -> dict[str, Any]:
+        """Analyse and store one article (text, HTML or URL). Idempotent: the same text is stored once.
+
+        The answer comes after the article is committed; `added` is false when it was already stored.
+        """
+
+        def work(c: Any) -> dict[str, Any]:
+            doc = inputs.load(item, state.settings)
+            article_id, added = c.add_document(doc)
+            return {"id": article_id, "added": added}
+
+        return await run(work)
+
+    @app.delete("/api/articles/{article_id}", tags=["corpus"], responses=ERROR_RESPONSES, dependencies=write_guard)
+    async def api_delete(article_id: int) -> dict[str, Any]:
+        """Remove a stored article with its claims."""
+        if not await run(lambda c: c.delete(article_id)):
+            raise _not_found("article", article_id)
+        return {"id": article_id, "deleted": True}
+
+    # ---- pages ----
+
+    async def guarded(render: Callable[[], Any], template: str, **context: Any) -> HTMLResponse:
+        """Render a corpus page; errors become the same page with a one-line message and the right status."""
+        try:
+            return await render()
+        except PoolFull as exc:
+            return page(template, 503, {"Retry-After": str(exc.retry_after)}, error=str(exc), **context)
+        except NewsauditError as exc:
+            return page(template, error_status(exc), error=" ".join(str(exc).split()), **context)
+        except HTTPException as exc:
+            return page(template, exc.status_code, error=str(exc.detail), **context)
+
+    @app.get("/corpus", response_class=HTMLResponse, include_in_schema=False)
+    async def corpus_page(request: Request) -> HTMLResponse:
+        params = {k: (request.query_params.get(k) or "").strip() for k in (*FILTER_NAMES, "q")}
+        filters = {k: params[k] for k in FILTER_NAMES if params[k]}
+        try:
+            offset = max(0, int(request.query_params.get("offset") or 0))
+        except ValueError:
+            offset = 0
+        limit = 50
+        context: dict[str, Any] = {
+            "params": params,
+            "has_corpus": state.db_path is not None,
+            "techniques": list(TECHNIQUES.values()),
+        }
+
+        async def render() -> HTMLResponse:
+            listing = await run(lambda c: c.articles(filters, offset=offset, limit=limit))
+            hits = None
+            if params["q"]:
+                hits = await run(lambda c: c.search(params["q"], limit=20, **filters))
+            query = urlencode({**filters, **({"q": params["q"]} if params["q"] else {})})
+            return page(
+                "corpus.html", listing=listing, hits=hits, offset=offset, limit=limit, filter_query=query, **context
+            )
+
+        return await guarded(render, "corpus.html", **context)
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    async def article_page(article_id: int) -> HTMLResponse:
+        async def render() -> HTMLResponse:
+            found = await run(lambda c: c.article(article_id))
+            if found is None:
+                raise _not_found("article", article_id)
+            claims = await run(lambda c: c.store.claims_of_article(article_id))
+            doc = Document.from_dict(found.document)
+            from newsaudit.outputs.html import render_fragment
+
+            return page("article.html", article=found, doc=doc, claims=claims, report=render_fragment(doc))
+
+        return await guarded(render, "article.html", article=None)
+
+    @app.get("/claims/{claim_id}", response_class=HTMLResponse, include_in_schema=False)
+    async def claim_page(claim_id: int) -> HTMLResponse:
+        async def render() -> HTMLResponse:
+            claim = await run(lambda c: c.store.claim(claim_id))
+            if claim is None:
+                raise _not_found("claim", claim_id)
+            matches = await run(lambda c: c.match(text=claim.text, k=10))
+            trace = await run(lambda c: c.trace(claim_id=claim_id))
+            return page("claim.html", claim=claim, text=claim.text, matches=matches.matches[0], trace=trace)
+
+        return await guarded(render, "claim.html", claim=None, text="")
+
+    @app.get("/claim", response_class=HTMLResponse, include_in_schema=False)
+    async def claim_text_page(text: str = "") -> HTMLResponse:
+        async def render() -> HTMLResponse:
+            if not text.strip():
+                raise QueryError("give a claim text to look up")
+            matches = await run(lambda c: c.match(text=text, k=10))
+            trace = await run(lambda c: c.trace(text=text))
+            return page("claim.html", claim=None, text=text, matches=matches.matches[0], trace=trace)
+
+        return await guarded(render, "claim.html", claim=None, text=text)

@@ -1,0 +1,91 @@
+"""Turn API bodies and Audit-page forms into Documents, through the loaders of `newsaudit.ingest`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from newsaudit.document import Document
+from newsaudit.errors import InputError
+from newsaudit.ingest.html import from_html
+from newsaudit.ingest.text import document_from_bytes, from_text
+from newsaudit.ingest.url import fetch
+from newsaudit.server.schemas import ArticleInput
+from newsaudit.settings import Settings
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+
+
+def _looks_like_html(data: bytes) -> bool:
+    head = data[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in data[:4096].lower()
+
+
+def from_url(url: str, settings: Settings) -> Document:
+    """Fetch `url` with the safe fetcher (address checks on every hop, size cap, timeouts) and load it."""
+    fetched = fetch(url, settings)
+    if fetched.content_type in _HTML_TYPES or (not fetched.content_type and _looks_like_html(fetched.body)):
+        return from_html(fetched.body, fetched.url, url=fetched.url, charset=fetched.charset)
+    return document_from_bytes(fetched.body, fetched.url, url=fetched.url)
+
+
+def load(item: ArticleInput, settings: Settings) -> Document:
+    """The Document for an API body: text, HTML or URL, with the caller's metadata laid over what was found."""
+    if item.url is not None:
+        doc = from_url(item.url.strip(), settings)
+    elif item.html is not None:
+        doc = from_html(item.html, "the HTML")
+    else:
+        assert item.text is not None
+        if not item.text.strip():
+            raise InputError("the article text is empty")
+        doc = from_text(item.text)
+    for name in ("title", "outlet", "published"):
+        value = getattr(item, name)
+        if value is not None and value.strip():
+            setattr(doc, name, value.strip())
+    return doc
+
+
+def from_upload(data: bytes, filename: str, content_type: str | None) -> Document:
+    """A Document from an uploaded file: HTML by name, type or content, else plain text (encoding detected)."""
+    name = filename or "the uploaded file"
+    is_html = (
+        filename.lower().endswith(_HTML_SUFFIXES)
+        or (content_type or "").split(";")[0].strip().lower() in _HTML_TYPES
+        or _looks_like_html(data)
+    )
+    if is_html:
+        return from_html(data, name)
+    return document_from_bytes(data, name)
+
+
+async def from_form(fields: dict[str, str], upload: Any) -> ArticleInput | Document:
+    """An ArticleInput (or, for an uploaded file, a Document) from the Audit page's form; InputError if unclear."""
+    meta = {k: (fields.get(k) or "").strip() or None for k in ("title", "outlet")}
+    data = b""
+    filename = ""
+    if upload is not None and not isinstance(upload, str):
+        data = await upload.read()
+        filename = upload.filename or ""
+    text = fields.get("text") or ""
+    url = (fields.get("url") or "").strip()
+    given = [name for name, present in (("text", text.strip()), ("url", url), ("file", data or filename)) if present]
+    if len(given) > 1:
+        raise InputError(f"give only one of pasted text, a URL or a file (got {' and '.join(given)})")
+    if not given:
+        raise InputError("paste an article, give a URL or choose a file")
+    if data or filename:
+        if not data:
+            raise InputError(f"{filename or 'the uploaded file'} is empty")
+        doc = from_upload(data, filename, getattr(upload, "content_type", None))
+        for name, value in meta.items():
+            if value:
+                setattr(doc, name, value)
+        return doc
+    try:
+        return ArticleInput(text=text if text.strip() else None, url=url or None, **meta)
+    except ValidationError as exc:
+        raise InputError(f"invalid form: {exc.errors()[0].get('msg', 'invalid')}") from None

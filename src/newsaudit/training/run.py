@@ -1,0 +1,110 @@
+"""Reproducible training run: config -> cached encoder states -> multi-task heads -> model folder + model card.
+
+Stages are resumable: the encoder states of every corpus and the trained heads are cached under `--cache`
+(default `.cache/training`, gitignored), so a rerun after a failure starts where it stopped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shlex
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsaudit.training.multitask import TrainConfig
+
+log = logging.getLogger("newsaudit.training")
+
+DEFAULT_CACHE = Path(".cache/training")
+MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
+
+
+def setup_logging(log_file: Path | None) -> None:
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(log_file))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", handlers=handlers, force=True)
+
+
+@dataclass
+class Corpora:
+    """Every text the run uses, split, with its cached encoder states."""
+
+    ptc: list  # type: ignore[type-arg]
+    ptc_states: list  # type: ignore[type-arg]
+    pn_train: list  # type: ignore[type-arg]
+    pn_train_states: list  # type: ignore[type-arg]
+    pn_dev: list  # type: ignore[type-arg]
+    pn_dev_states: list  # type: ignore[type-arg]
+    cb: list  # type: ignore[type-arg]
+    cb_pooled: object
+
+
+def extract_all(cfg: TrainConfig, data_dir: Path, cache_dir: Path, threads: int) -> Corpora:
+    """Load the corpora and their encoder states (PTC first: it matters most; ClaimBuster last)."""
+    from newsaudit.models.encoder import OnnxEncoder
+    from newsaudit.training.data import load_claimbuster, load_polnear, load_ptc
+    from newsaudit.training.extract import corpus_states, pooled_sentences
+    from newsaudit.training.multitask import polnear_in_sample
+
+    encoder = OnnxEncoder(threads=threads)
+    w, s = cfg.window, cfg.runtime_stride
+    ptc = load_ptc(data_dir)
+    ptc_states = corpus_states(encoder, ptc, cache_dir / f"ptc-w{w}-s{s}.npz", window=w, stride=s)
+    pn_dev = load_polnear(data_dir, "dev")
+    pn_dev_states = corpus_states(encoder, pn_dev, cache_dir / f"polnear-dev-w{w}-s{s}.npz", window=w, stride=s)
+    pn_all = load_polnear(data_dir, "train")
+    pn_train = [t for t in pn_all if polnear_in_sample(t.name, cfg.polnear_fraction)]
+    log.info("PolNeAR train: %d of %d articles", len(pn_train), len(pn_all))
+    pn_train_states = corpus_states(
+        encoder, pn_train, cache_dir / f"polnear-train-{cfg.polnear_fraction}-w{w}-s{s}.npz", window=w, stride=s
+    )
+    cb = load_claimbuster(data_dir)
+    cb_pooled = pooled_sentences(encoder, [c.text for c in cb], cache_dir / "claimbuster-pooled.npz")
+    return Corpora(ptc, ptc_states, pn_train, pn_train_states, pn_dev, pn_dev_states, cb, cb_pooled)
+
+
+def train_and_export(
+    config_path: Path, data_dir: Path, out_root: Path, cache_dir: Path, command: str, threads: int = 2, stage: str = "all"
+) -> Path | None:
+    """Run the stages; returns the model folder written under `out_root` (None for `--stage extract`)."""
+    import torch
+
+    torch.set_num_threads(threads)
+    cfg = TrainConfig.load(config_path)
+    started = time.time()
+    corpora = extract_all(cfg, data_dir, cache_dir, threads)
+    log.info("features ready after %.0f s", time.time() - started)
+    if stage == "extract":
+        return None
+    from newsaudit.training import heads  # imported late: a resumed run picks up fixes
+
+    out_dir = out_root / cfg.name
+    heads.train_evaluate_export(cfg, corpora, out_dir, cache_dir, command=command)
+    return out_dir
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("config", type=Path)
+    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--out", type=Path, default=MODELS_DIR)
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--log", type=Path, default=None)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--stage", choices=["extract", "all"], default="all")
+    args = parser.parse_args(argv)
+    setup_logging(args.log)
+    command = "python -m newsaudit.training.run " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
+    out = train_and_export(args.config, args.data, args.out, args.cache, command, args.threads, args.stage)
+    print(json.dumps({"model_dir": str(out) if out else None}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,129 @@
+"""Rule-based attribution: patterns, span boundaries, source typing and the relay chain."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsaudit.analysis.attribution import classify_source
+from newsaudit.api import analyze
+from newsaudit.document import Attribution
+
+
+def _one(text: str) -> Attribution:
+    doc = analyze(text)
+    assert len(doc.attributions) == 1, [a.to_dict() for a in doc.attributions]
+    return doc.attributions[0]
+
+
+def _roles(att: Attribution) -> tuple[str | None, str | None, str]:
+    return (att.source.span.text if att.source else None, att.cue.text if att.cue else None, att.content.text)
+
+
+def test_indirect_speech_with_that() -> None:
+    att = _one("The mayor said on Tuesday that the bridge would reopen in May.")
+    assert _roles(att) == ("The mayor", "said", "that the bridge would reopen in May")
+
+
+def test_quote_before_source_and_cue() -> None:
+    att = _one('"We are not giving up," Anna Berg said.')
+    assert _roles(att) == ("Anna Berg", "said", '"We are not giving up,"')
+
+
+def test_inverted_cue_after_quote() -> None:
+    att = _one("“The plan is dead,” said Sen. Joan Ruiz (D-Ore.).")
+    assert _roles(att) == ("Sen. Joan Ruiz (D-Ore.)", "said", "“The plan is dead,”")
+    assert (att.source.kind, att.source.subtype) == ("named", "person")
+
+
+def test_quote_that_opens_in_an_earlier_sentence() -> None:
+    att = _one("“It was a long night. We are tired,” the captain told reporters.")
+    assert _roles(att) == ("the captain", "told", "“It was a long night. We are tired,”")
+
+
+def test_content_before_with_anonymous_source() -> None:
+    att = _one("The talks collapsed late on Friday, officials said.")
+    assert _roles(att) == ("officials", "said", "The talks collapsed late on Friday")
+    assert att.source.kind == "anonymous"
+
+
+def test_according_to_at_start_and_end() -> None:
+    att = _one("According to the Kestrel Institute, wages fell by a tenth.")
+    assert _roles(att) == ("the Kestrel Institute", "According to", "wages fell by a tenth")
+    assert (att.source.kind, att.source.subtype) == ("named", "organisation")
+    att = _one("Wages fell by a tenth, according to the Kestrel Institute.")
+    assert _roles(att) == ("the Kestrel Institute", "according to", "Wages fell by a tenth")
+
+
+def test_outlet_descriptor_is_kept_off_the_span() -> None:
+    att = _one("According to the Danish newspaper Morning Courier, the factory will close.")
+    assert att.source.span.text == "Morning Courier"
+    assert (att.source.kind, att.source.subtype) == ("named", "outlet")
+
+
+def test_told_skips_the_listener() -> None:
+    att = _one("Ms. Okoro told the council that the budget was balanced.")
+    assert _roles(att) == ("Ms. Okoro", "told", "that the budget was balanced")
+
+
+def test_participle_cue_after_vague_noun() -> None:
+    att = _one("There are several reports stating that the dam has cracked.")
+    assert _roles(att) == ("several reports", "stating", "that the dam has cracked")
+    assert att.source.kind == "vague"
+
+
+def test_no_attribution_without_a_cue() -> None:
+    assert analyze("The river rose by two metres overnight and flooded the old town.").attributions == []
+    # capitalised nouns are not cues ("the Islamic State")
+    assert analyze("Officials of the Islamic State fled the town in June.").attributions == []
+
+
+def test_pronoun_takes_the_kind_of_the_previous_source() -> None:
+    doc = analyze('Dr. Lena Vos said the water was safe. "It is clean," she added.')
+    assert [a.source.kind for a in doc.attributions] == ["named", "named"]
+    assert doc.attributions[1].source.subtype == "person"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "kind", "subtype"),
+    [
+        ("numerous experts", "vague", None),
+        ("an increasing number of reports", "vague", None),
+        ("some", "vague", None),
+        ("critics", "vague", None),
+        ("observers", "vague", None),
+        ("officials", "anonymous", None),
+        ("a senior official", "anonymous", None),
+        ("a source close to the president", "anonymous", None),
+        ("sources", "anonymous", None),
+        ("we", "self", None),
+        ("this newspaper", "self", "outlet"),
+        ("the British newspaper The Daily Mirror", "named", "outlet"),
+        ("Reuters", "named", "outlet"),
+        ("the Ministry of Health", "named", "organisation"),
+        ("Police", "named", "organisation"),
+        ("Prime Minister Ada Lund", "named", "person"),
+        ("Tomas Berg", "named", "person"),
+    ],
+)
+def test_classify_source(phrase: str, kind: str, subtype: str | None) -> None:
+    assert classify_source(phrase) == (kind, subtype)
+
+
+def test_the_outlet_itself_is_self() -> None:
+    assert classify_source("the Valley Gazette", outlet="Valley Gazette")[0] == "self"
+
+
+@pytest.mark.parametrize(
+    ("lines", "chain"),
+    [
+        ("Headline here\n\nRiver Post reports:\n\nThe dam broke.", ["River Post"]),
+        ("According to Lake News:\n\nThe dam broke.", ["Lake News"]),
+        (
+            "Headline\n\nHill Times reports:\n\nAs Valley Radio reported:\n\nThe dam broke.",
+            ["Hill Times", "Valley Radio"],
+        ),
+        ("Headline\n\nThe dam broke.\n\nIt said: nothing.", []),
+    ],
+)
+def test_relay_chain(lines: str, chain: list[str]) -> None:
+    assert analyze(lines).relayed_from == chain

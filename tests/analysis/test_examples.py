@@ -1,0 +1,59 @@
+"""Must-hold behaviour on the issue's example article and on the bundled example article."""
+
+from __future__ import annotations
+
+from newsaudit.document import Document
+
+
+def _sources(doc: Document) -> dict[str, tuple[str, str | None]]:
+    return {a.source.span.text: (a.source.kind, a.source.subtype) for a in doc.attributions if a.source}
+
+
+def test_isil_named_outlets(isil_doc: Document) -> None:
+    sources = _sources(isil_doc)
+    assert sources.get("Al-Mayadeen") == ("named", "outlet")
+    assert sources.get("The Daily Mirror") == ("named", "outlet")
+
+
+def test_isil_vague_sources(isil_doc: Document) -> None:
+    sources = _sources(isil_doc)
+    assert sources.get("numerous experts", (None,))[0] == "vague"
+    assert sources.get("an increasing number of reports", (None,))[0] == "vague"
+
+
+def test_isil_relay(isil_doc: Document) -> None:
+    assert isil_doc.relayed_from == ["New Eastern Outlook"]
+    # the relay line is the article's provenance, not an attribution of its own
+    assert all(a.source is None or a.source.span.text != "New Eastern Outlook" for a in isil_doc.attributions)
+
+
+def test_isil_quantities(isil_doc: Document) -> None:
+    by_value = {q.value: q for q in isil_doc.quantities}
+    q350, q100, q1000 = by_value[350], by_value[100], by_value[1000]
+    assert (q350.unit, q350.per) == ("USD", "month")
+    assert q100.unit == "USD" and q100.per == "month"
+    assert q1000.approximate and q1000.counts == "extremists"
+    assert q350.unsourced and q100.unsourced
+    isil_doc.check_offsets()
+
+
+def test_isil_summary(isil_doc: Document) -> None:
+    s = isil_doc.summary
+    assert s["relayed_from"] == ["New Eastern Outlook"]
+    assert s["attributions_by_source_kind"]["vague"] >= 2
+    assert 0 < s["unsourced_quantity_share"] <= 1
+
+
+def test_harbour_exercises_every_layer(harbour_doc: Document) -> None:
+    doc = harbour_doc
+    doc.check_offsets()
+    assert doc.relayed_from == ["Coastal Ledger"]
+    kinds = {(a.source.kind, a.source.subtype if a.source.kind == "named" else None) for a in doc.attributions}
+    for expected in [("named", "outlet"), ("named", "person"), ("named", "organisation"), ("vague", None)]:
+        assert expected in kinds
+    assert ("anonymous", None) in kinds
+    sources = _sources(doc)
+    assert sources["Harbour TV"] == ("named", "outlet")
+    assert sources["A senior official who asked not to be named"][0] == "anonymous"
+    assert any(q.unsourced for q in doc.quantities) and any(not q.unsourced for q in doc.quantities)
+    assert doc.claims and any(c.attribution is not None for c in doc.claims)

@@ -1,0 +1,66 @@
+"""Quantities: values, units, rates, counted nouns, approximation, skipped years/dates, linking to attributions."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsaudit.api import analyze
+from newsaudit.document import Quantity
+
+
+def _qs(text: str) -> list[Quantity]:
+    return analyze(text).quantities
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "per", "counts", "approximate"),
+    [
+        ("Workers earned 350 dollars a month in the mill.", 350, "USD", "month", None, False),
+        ("The fund lost $4.5 million last spring.", 4.5e6, "USD", None, None, False),
+        ("Turnout rose to 12% in the north.", 12, "%", None, None, False),
+        ("Turnout rose by 12 percent in the north.", 12, "%", None, None, False),
+        ("The army sent 3,000 troops to the border.", 3000, None, None, "troops", False),
+        ("About a thousand extremists fled the town.", 1000, None, None, "extremists", True),
+        ("Nearly two-thirds of voters stayed home.", 2 / 3, "fraction", None, "voters", True),
+        ("The bridge cost 1.2 billion euros to build.", 1.2e9, "EUR", None, None, False),
+        ("Half of the staff were sent home.", 0.5, "fraction", None, "staff", False),
+        ("Up to 40 boats were seen near the coast.", 40, None, None, "boats", True),
+        ("The ferry carries more than twenty-five cars.", 25, None, None, "cars", True),
+        ("Fishermen are paid 45 euros per day in the season.", 45, "EUR", "day", None, False),
+    ],
+)
+def test_quantity_fields(
+    text: str, value: float, unit: str | None, per: str | None, counts: str | None, approximate: bool
+) -> None:
+    qs = _qs(text)
+    assert len(qs) == 1, [q.to_dict() for q in qs]
+    q = qs[0]
+    assert q.value == pytest.approx(value)
+    assert (q.unit, q.per, q.counts, q.approximate) == (unit, per, counts, approximate)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The treaty was signed in 1998 and renewed in 2015.",
+        "The vote is on March 3 at 10:30 in the hall.",
+        "She finished 2nd in the race on 5 May.",
+        "Article 5 of the charter was invoked.",
+        "The COVID-19 rules were dropped.",
+        "One of them left early.",
+    ],
+)
+def test_not_quantities(text: str) -> None:
+    assert _qs(text) == []
+
+
+def test_quantities_link_to_covering_attribution_or_are_unsourced() -> None:
+    doc = analyze("The mayor said that 400 homes were flooded. Another 50 homes lost power.")
+    q400, q50 = doc.quantities
+    assert q400.attribution == 0 and not q400.unsourced
+    assert q50.unsourced
+
+
+def test_monthly_rate_from_context() -> None:
+    (q,) = _qs("The council cut the monthly allowance to just 100 dollars.")
+    assert (q.value, q.unit, q.per) == (100, "USD", "month")

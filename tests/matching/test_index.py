@@ -1,0 +1,107 @@
+"""ClaimIndex: hybrid search, incremental add, save/load round-trip, ANN path, and query errors."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from newsaudit.errors import InputError, QueryError, StoreError
+from newsaudit.matching.index import ClaimIndex, ClaimItem, IndexConfig, tokenize
+from newsaudit.matching.ranker import FEATURES, Ranker
+
+CLAIMS = [
+    ClaimItem("c1", "The city council voted to close the old harbour bridge in May.", "Harbour bridge closure vote"),
+    ClaimItem("c2", "Drinking seawater cures seasonal colds.", "Does seawater cure colds?"),
+    ClaimItem("c3", "The regional airport handled 4.2 million passengers last year."),
+    ClaimItem("c4", "Wind farms cause cows to stop producing milk.", "Wind turbines and dairy cows"),
+]
+
+
+def test_search_ranks_the_matching_claim_first(embedder) -> None:
+    index = ClaimIndex.build(CLAIMS, embedder)
+    hits = index.search("Did @CityHall really vote to close the harbour bridge? https://t.co/x1", k=3)
+    assert hits[0].id == "c1"
+    assert len(hits) <= 3
+    assert hits[0].score >= hits[-1].score
+    assert set(FEATURES) <= set(hits[0].components)
+    assert hits[0].bm25 > 0 and -1.0 <= hits[0].dense <= 1.0
+    assert index.search("4.2 million passengers at the airport", k=1)[0].id == "c3"
+
+
+def test_empty_query_is_a_query_error(embedder) -> None:
+    index = ClaimIndex.build(CLAIMS, embedder)
+    for bad in ("", "   \n"):
+        with pytest.raises(QueryError, match="empty query"):
+            index.search(bad)
+    with pytest.raises(QueryError):
+        index.search("harbour", k=0)
+
+
+def test_bad_items_are_input_errors(embedder) -> None:
+    with pytest.raises(InputError, match="has no text"):
+        ClaimIndex.build([ClaimItem("x", "  ")], embedder)
+
+
+def test_incremental_add_skips_known_ids(embedder) -> None:
+    index = ClaimIndex.build(CLAIMS[:2], embedder)
+    assert index.add(CLAIMS) == 2
+    assert len(index) == 4 and "c4" in index
+    assert index.add(CLAIMS) == 0
+    assert index.search("do wind turbines stop cows giving milk", k=1)[0].id == "c4"
+
+
+def test_precomputed_embeddings_skip_the_embedder(embedder) -> None:
+    vecs = embedder.embed([c.text for c in CLAIMS])
+    items = [replace(c, title=None, embedding=v) for c, v in zip(CLAIMS, vecs, strict=True)]
+    calls = embedder.calls
+    index = ClaimIndex.build(items, embedder)
+    assert embedder.calls == calls
+    assert index.search("seawater colds", k=1)[0].id == "c2"
+
+
+def test_save_load_round_trip(tmp_path: Path, embedder) -> None:
+    index = ClaimIndex.build(CLAIMS, embedder, ranker=Ranker({"bm25_norm": 0.5, "dense": 0.5}, name="t"))
+    query = "seawater cures colds"
+    before = [(h.id, round(h.score, 6)) for h in index.search(query, k=4)]
+    index.save(tmp_path / "idx")
+    loaded = ClaimIndex.load(tmp_path / "idx", embedder)
+    assert loaded.ids == index.ids and loaded.titles == index.titles
+    assert loaded.ranker.name == "t"
+    assert [(h.id, round(h.score, 6)) for h in loaded.search(query, k=4)] == before
+    loaded.add([ClaimItem("c5", "Seawater is safe to drink every day.")])
+    assert "c5" in loaded
+
+
+def test_load_damaged_index_is_a_store_error(tmp_path: Path, embedder) -> None:
+    with pytest.raises(StoreError, match="not a claim index"):
+        ClaimIndex.load(tmp_path / "nothing", embedder)
+    ClaimIndex.build(CLAIMS, embedder).save(tmp_path / "idx")
+    (tmp_path / "idx" / "items.jsonl").write_text('{"id": "c1", "text": "x"}\n', encoding="utf-8")
+    with pytest.raises(StoreError, match="damaged"):
+        ClaimIndex.load(tmp_path / "idx", embedder)
+
+
+def test_ann_path_agrees_with_exact_search(embedder) -> None:
+    rng = np.random.default_rng(0)
+    vecs = rng.normal(size=(400, 16)).astype(np.float32)
+    items = [ClaimItem(f"s{i}", f"synthetic claim number {i}", embedding=v) for i, v in enumerate(vecs)]
+    exact = ClaimIndex.build(items, embedder, config=IndexConfig(exact_limit=10_000))
+    ann = ClaimIndex.build(items, embedder, config=IndexConfig(exact_limit=100, ann_dtype="f32"))
+    assert ann.uses_ann() and not exact.uses_ann()
+    q = vecs[7] + 0.05 * rng.normal(size=16).astype(np.float32)
+    q /= np.linalg.norm(q)
+    assert exact.dense_candidates(q, 5)[0] == 7
+    assert set(ann.dense_candidates(q, 5)[:3]) & set(exact.dense_candidates(q, 5)[:3])
+    assert ann.search("synthetic claim", k=3, query_vector=q)[0].id == "s7"
+
+
+def test_bm25_only_index_needs_no_embedder() -> None:
+    index = ClaimIndex.build(CLAIMS, config=IndexConfig(use_dense=False), ranker=Ranker({"bm25_norm": 1.0}))
+    assert index.search("seawater colds", k=1)[0].id == "c2"
+
+
+def test_tokenize_drops_stopwords_and_plurals() -> None:
+    assert tokenize("The vaccines' effects were HUGE") == ["vaccine", "effect", "huge"]

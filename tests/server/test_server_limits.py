@@ -1,0 +1,118 @@
+"""Request limits: the body-size cap (413), the bounded worker pool (503 + Retry-After) and write tokens."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from server_helpers import LiveServer
+
+from newsaudit.document import Document
+from newsaudit.server.app import create_app
+from newsaudit.server.limits import PoolFull, WorkerPool
+from newsaudit.settings import Settings
+
+
+def test_declared_body_over_cap_is_413() -> None:
+    app = create_app(Settings(use_models=False), max_body_bytes=10_000)
+    with TestClient(app) as c:
+        r = c.post("/api/analyze", json={"text": "word " * 3000})
+        assert r.status_code == 413
+        assert "10000-byte limit" in r.json()["error"]
+        assert c.post("/api/analyze", json={"text": "The mayor said 40 people came."}).status_code == 200
+
+
+def test_streamed_body_over_cap_is_413() -> None:
+    """A chunked body with no Content-Length is counted as it arrives."""
+    app = create_app(Settings(use_models=False), max_body_bytes=10_000)
+
+    def chunks():
+        yield b'{"text": "'
+        for _ in range(50):
+            yield b"x" * 1000
+        yield b'"}'
+
+    with LiveServer(app) as server:
+        r = httpx.post(server.url + "/api/analyze", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413
+    assert "limit" in r.json()["error"]
+
+
+def test_default_cap_is_2mb(client: TestClient) -> None:
+    r = client.post("/api/analyze", json={"text": "a" * 2_100_000})
+    assert r.status_code == 413
+
+
+def test_pool_refuses_beyond_capacity() -> None:
+    pool = WorkerPool(workers=1, queue=1)
+    gate = threading.Event()
+
+    async def scenario() -> list[object]:
+        first = asyncio.ensure_future(pool.run(gate.wait, 5))
+        second = asyncio.ensure_future(pool.run(gate.wait, 5))
+        await asyncio.sleep(0.05)
+        assert pool.admitted == 2
+        with pytest.raises(PoolFull):
+            await pool.run(time.sleep, 0)
+        gate.set()
+        done = await asyncio.gather(first, second)
+        assert pool.admitted == 0
+        done.append(await pool.run(lambda: "again"))  # slots are given back
+        return done
+
+    try:
+        assert asyncio.run(scenario()) == [True, True, "again"]
+    finally:
+        pool.shutdown()
+
+
+def test_full_pool_answers_503_with_retry_after() -> None:
+    app = create_app(Settings(use_models=False), workers=1, queue=0)
+    gate = threading.Event()
+    started = threading.Event()
+
+    def slow(_item: object) -> Document:
+        started.set()
+        gate.wait(10)
+        return Document(text="done")
+
+    app.state.newsaudit.analyze = slow
+    with LiveServer(app) as server:
+        results: list[int] = []
+        t = threading.Thread(
+            target=lambda: results.append(httpx.post(server.url + "/api/analyze", json={"text": "a b"}).status_code)
+        )
+        t.start()
+        assert started.wait(10)
+        r = httpx.post(server.url + "/api/analyze", json={"text": "a b"})
+        assert r.status_code == 503
+        assert r.headers["retry-after"] == "1"
+        assert "busy" in r.json()["error"]
+        gate.set()
+        t.join(10)
+        assert results == [200]
+        # the page answers 503 too, as a page
+        r = httpx.post(server.url + "/audit", data={"text": "x"})
+        assert r.status_code == 200  # not full any more: the slot was given back
+
+
+def test_write_token_is_checked() -> None:
+    app = create_app(Settings(use_models=False), host="0.0.0.0", token="s3cret")
+    check = app.state.require_write_token
+
+    class Req:
+        def __init__(self, value: str | None) -> None:
+            self.headers = {"authorization": value} if value is not None else {}
+
+    from starlette.exceptions import HTTPException
+
+    for bad in (None, "", "Bearer", "Bearer wrong", "Basic s3cret", "s3cret"):
+        with pytest.raises(HTTPException) as info:
+            check(Req(bad))
+        assert info.value.status_code == 401
+    check(Req("Bearer s3cret"))
+    check(Req("bearer s3cret"))
