@@ -60,6 +60,33 @@ def test_bundled_example_to_html(capsys, tmp_path: Path) -> None:
     assert err.strip() == f"newsaudit: wrote {report}"
 
 
+def test_report_file_gets_the_usual_permissions(capsys, article: Path, tmp_path: Path) -> None:
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        code, _, _ = run(capsys, str(article), "-o", str(tmp_path / "r.json"))
+    finally:
+        os.umask(mask)
+    assert code == 0
+    assert (tmp_path / "r.json").stat().st_mode & 0o777 == 0o644
+
+
+def test_feed_gives_one_json_line_per_entry(capsys, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.rss"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Coast Courier</title>'
+        "<item><title>One</title><description>The pier was closed, officials said.</description></item>"
+        "<item><title>Two</title><description>About 300 boats stayed in port.</description></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, str(feed))
+    assert code == 0, err
+    titles = [json.loads(line)["article"]["title"] for line in out.splitlines()]
+    assert titles == ["One", "Two"]
+
+
 def test_json_output_keeps_the_exact_text(capsys, tmp_path: Path) -> None:
     path = tmp_path / "crlf.txt"
     text = ARTICLE.replace("\n", "\r\n")

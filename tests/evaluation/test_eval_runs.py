@@ -93,7 +93,10 @@ def test_eval_polnear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         return doc
 
     monkeypatch.setattr(api, "analyze", analyze)
-    result = _run(["--no-models", "eval", "polnear", "--data", str(tmp_path / "data")], tmp_path)
+    errors = tmp_path / "errors.jsonl"
+    result = _run(
+        ["--no-models", "eval", "polnear", "--data", str(tmp_path / "data"), "--errors", str(errors)], tmp_path
+    )
     assert (result["articles"], result["gold_relations"], result["predicted_relations"]) == (1, 1, 2)
     assert result["cue"]["exact"]["f1"] == 1.0
     assert result["source"]["exact"]["f1"] == 0.0 and result["source"]["overlap"]["f1"] == 1.0
@@ -101,6 +104,13 @@ def test_eval_polnear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert result["content"]["exact"]["f1"] == 0.0
     assert result["content"]["overlap"]["f1"] == pytest.approx(2 / 3)
     assert result["predicted_by"] == "rules: 2"
+    (line,) = errors.read_text(encoding="utf-8").splitlines()
+    assert json.loads(line) == {
+        "article": "pub_2016-11-01_ships",
+        "source": {"missed": ["the mayor"], "spurious": ["mayor"]},
+        "cue": {"missed": [], "spurious": []},
+        "content": {"missed": ["Ships will stop"], "spurious": ["Ships will stop,", "Taxes rise."]},
+    }
 
 
 def _claimbuster_data(tmp_path: Path) -> Path:
@@ -123,7 +133,9 @@ def test_eval_claimbuster_scores_only_held_out_folds(tmp_path: Path, monkeypatch
     data = _claimbuster_data(tmp_path)
     models = tmp_path / "models"
     (models / "cw").mkdir(parents=True)
-    (models / "cw" / "card.json").write_text(json.dumps({"claimbuster": {"train_folds": [0, 1, 2]}}), encoding="utf-8")
+    (models / "cw" / "card.json").write_text(
+        json.dumps({"claimbuster_train_folds": [0, 1, 2], "checkworthy_threshold": 0.95}), encoding="utf-8"
+    )
     monkeypatch.setattr(claimbuster, "MODELS_DIR", models)
     _fake_scorer(monkeypatch)
     result = _run(["eval", "claimbuster", "--data", str(data)], tmp_path)
@@ -132,6 +144,7 @@ def test_eval_claimbuster_scores_only_held_out_folds(tmp_path: Path, monkeypatch
     assert result["check_worthy"] == sum(i % 2 for i in held)
     assert result["threshold_0.5"]["f1"] == 1.0
     assert result["model_card"] == "cw/card.json"
+    assert result["model_threshold"]["threshold"] == 0.95 and result["model_threshold"]["f1"] == 0.0
 
 
 def test_eval_claimbuster_refuses_without_a_held_out_fold(
@@ -144,7 +157,8 @@ def test_eval_claimbuster_refuses_without_a_held_out_fold(
     _fake_scorer(monkeypatch)
     assert main(["eval", "claimbuster", "--data", str(data)]) == 2
     assert "no shipped model card records" in capsys.readouterr().err
-    (models / "cw" / "card.json").write_text(json.dumps({"claimbuster_train_folds": [0, 1, 2, 3]}), encoding="utf-8")
+    card = {"checkworthiness": {"train_folds": [0, 1, 2, 3]}}
+    (models / "cw" / "config.json").write_text(json.dumps(card), encoding="utf-8")
     assert main(["eval", "claimbuster", "--data", str(data)]) == 2
     assert "trained on every ClaimBuster fold" in capsys.readouterr().err
     assert main(["--no-models", "eval", "claimbuster", "--data", str(data)]) == 2

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Route
+from ingest_http import Route
 
 from newsaudit.document import Document
 from newsaudit.errors import FetchError, InputError
@@ -18,7 +18,8 @@ RSS = """<?xml version="1.0" encoding="utf-8"?>
 <item><title>Harbour shut</title><link>https://news.example/harbour</link>
 <pubDate>Tue, 05 Mar 2024 10:00:00 GMT</pubDate><author>jane@news.example (Jane Roe)</author>
 <description>Short teaser.</description>
-<content:encoded><![CDATA[<p>The harbour was <b>closed</b> on Tuesday, officials said.</p><p>About 300 boats stayed in port.</p>]]></content:encoded>
+<content:encoded><![CDATA[<p>The harbour was <b>closed</b> on Tuesday, officials said.</p>
+<p>About 300 boats stayed in port.</p>]]></content:encoded>
 </item>
 <item><title>Link only</title><link>{link}</link></item>
 <item><title>Summary only</title><description>The ferry will run from Dunmore, the operator said.</description></item>
@@ -27,7 +28,8 @@ RSS = """<?xml version="1.0" encoding="utf-8"?>
 """
 
 ATOM = """<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom"><title>Coast Courier</title><id>urn:x</id><updated>2024-03-05T10:00:00Z</updated>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Coast Courier</title><id>urn:x</id>
+<updated>2024-03-05T10:00:00Z</updated>
 <entry><title>Pier repairs</title><id>urn:1</id><link href="https://news.example/pier"/>
 <updated>2024-03-06T09:30:00Z</updated>
 <content type="html">&lt;p&gt;Repairs will take weeks, the port authority said.&lt;/p&gt;</content></entry>

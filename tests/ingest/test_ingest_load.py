@@ -6,8 +6,11 @@ import io
 import json
 
 import pytest
-from conftest import ARTICLE_HTML, Route
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ingest_http import ARTICLE_HTML, Route
 
+from newsaudit.api import analyze
 from newsaudit.document import Document
 from newsaudit.errors import FetchError, InputError, RecordError
 from newsaudit.ingest import SkippedRecord, load, load_document
@@ -129,3 +132,45 @@ def test_load_document_refuses_a_batch(tmp_path) -> None:
 
 def test_skipped_record_is_a_record_error() -> None:
     assert issubclass(SkippedRecord, RecordError)
+
+
+news_like = st.lists(
+    st.one_of(
+        st.sampled_from(
+            ["The harbour", " was closed", ", officials said", ". ", "\n\n", "\r\n", " 300 boats", "“", "”"]
+        ),
+        st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=8),
+    ),
+    min_size=1,
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=40, deadline=None)
+@given(news_like)
+def test_stdin_text_through_analysis_keeps_offsets(text: str) -> None:
+    if not text.strip() or text.startswith("\ufeff"):
+        return
+    loaded = load("-", stdin=io.BytesIO(text.encode("utf-8")))
+    (doc,) = list(loaded)
+    assert isinstance(doc, Document)
+    assert doc.text == text
+    result = analyze(doc, settings=Settings(use_models=False))
+    assert result.text == text
+    result.check_offsets()
+
+
+def test_feed_sniffing(tmp_path) -> None:
+    page = tmp_path / "page"
+    page.write_text(ARTICLE_HTML.replace("<body>", "<body><feedback-widget></feedback-widget>"), encoding="utf-8")
+    assert not load(str(page)).batch
+    feed = tmp_path / "feed"
+    feed.write_text(
+        '<?xml version="1.0"?>\n<!-- generated -->\n<rss version="2.0"><channel><title>C</title>'
+        "<item><title>One</title><description>The pier was closed, officials said.</description></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    loaded = load(str(feed))
+    assert loaded.batch
+    assert [d.title for d in loaded] == ["One"]

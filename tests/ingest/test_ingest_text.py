@@ -6,7 +6,7 @@ import codecs
 import io
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsaudit.errors import InputError
@@ -72,17 +72,20 @@ def test_line_endings_are_kept_as_given() -> None:
     assert decode(b"a line\r\nanother\rthird\n") == "a line\r\nanother\rthird\n"
 
 
+@settings(max_examples=50)
 @given(article_text)
 def test_utf8_round_trip_keeps_every_character(text: str) -> None:
     assert decode(text.encode("utf-8")) == text
     assert decode(codecs.BOM_UTF8 + text.encode("utf-8")) == text
 
 
+@settings(max_examples=50)
 @given(article_text)
 def test_utf16_with_bom_round_trips(text: str) -> None:
     assert decode(text.encode("utf-16")) == text
 
 
+@settings(max_examples=50)
 @given(article_text)
 def test_plain_document_text_is_the_whole_input(text: str) -> None:
     doc = from_text(text)
@@ -141,7 +144,7 @@ def test_a_50_mb_file_is_refused_before_reading(tmp_path, monkeypatch) -> None:
     opened: list[str] = []
     real_open = type(big).open
 
-    def spy_open(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def spy_open(self, *args, **kwargs):
         opened.append(str(self))
         return real_open(self, *args, **kwargs)
 
@@ -156,3 +159,12 @@ def test_missing_file_and_directory(tmp_path) -> None:
         read_file(tmp_path / "nope.txt", 100)
     with pytest.raises(InputError, match="is a directory"):
         read_file(tmp_path, 100)
+
+
+def test_large_legacy_input_is_detected_on_a_sample(monkeypatch) -> None:
+    from newsaudit.ingest import text as text_module
+
+    monkeypatch.setattr(text_module, "DETECTION_SAMPLE_BYTES", 300)
+    article = "Café crème and the “quoted” naïve text. The harbour was closed on Tuesday, officials said.\n\n" * 30
+    assert len(article) > 2000
+    assert decode(article.encode("cp1252")) == article

@@ -7,10 +7,11 @@ pretend to be public hosts (the resolver is faked, so no DNS and no network).
 from __future__ import annotations
 
 import socket
+import ssl
 
 import httpx
 import pytest
-from conftest import Route
+from ingest_http import Route, serving
 
 from newsaudit.errors import FetchError
 from newsaudit.ingest.url import address_problem, fetch
@@ -173,8 +174,15 @@ def test_http_errors(local_server) -> None:
 
 def test_timeout(local_server) -> None:
     local_server.routes["/slow"] = Route(body=PAGE, delay=1.5)
-    with pytest.raises(FetchError, match="timed out after 0.3 s"):
+    with pytest.raises(FetchError, match=r"timed out after 0\.3 s"):
         fetch(local_server.url("/slow"), Settings(allow_private_urls=True, fetch_timeout=0.3))
+
+
+def test_slow_drip_hits_the_whole_fetch_deadline(local_server) -> None:
+    # Each chunk arrives well within the per-read timeout; only the overall deadline stops the fetch.
+    local_server.routes["/drip"] = Route(body=b"<p>x</p>", chunks=40, chunk_delay=0.1)
+    with pytest.raises(FetchError, match=r"timed out after 0\.8 s"):
+        fetch(local_server.url("/drip"), Settings(allow_private_urls=True, fetch_timeout=0.8))
 
 
 def closed_port() -> int:
@@ -192,10 +200,34 @@ def test_unresolvable_host() -> None:
     def fail(host: str, port: int) -> list[str]:
         raise FetchError(f"cannot resolve host {host}: Name or service not known")
 
-    with pytest.raises(FetchError, match="cannot resolve host nowhere.invalid"):
+    with pytest.raises(FetchError, match=r"cannot resolve host nowhere\.invalid"):
         fetch("http://nowhere.invalid/", PUBLIC_ONLY, resolver=fail)
 
 
 def test_invalid_url() -> None:
-    with pytest.raises(FetchError, match="no host|invalid URL"):
+    with pytest.raises(FetchError, match=r"no host|invalid URL"):
         fetch("http:///nohost", PUBLIC_ONLY)
+
+
+@pytest.mark.parametrize(("cert_host", "ok"), [("news.example", True), ("other.example", False)])
+def test_https_to_the_pinned_address_verifies_the_hostname(cert_host: str, ok: bool) -> None:
+    """The connection goes to the checked IP, yet TLS still sends and verifies the original host name."""
+    trustme = pytest.importorskip("trustme")
+    ca = trustme.CA()
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(cert_host).configure_cert(server_ctx)
+    client_ctx = ssl.create_default_context()
+    ca.configure_trust(client_ctx)
+    with serving(tls=server_ctx) as server:
+        server.routes["/a"] = Route(body=PAGE)
+        port = server.base.rsplit(":", 1)[1]
+        url = f"https://news.example:{port}/a"
+        transport = httpx.HTTPTransport(verify=client_ctx)
+        resolver = lambda host, p: ["127.0.0.1"]  # noqa: E731
+        if ok:
+            fetched = fetch(url, PRIVATE_OK, resolver=resolver, transport=transport)
+            assert fetched.body == PAGE
+            assert server.hosts == [f"news.example:{port}"]
+        else:
+            with pytest.raises(FetchError, match=r"connection failed .*certificate"):
+                fetch(url, PRIVATE_OK, resolver=resolver, transport=transport)

@@ -41,8 +41,30 @@ def test_clean_never_crashes_and_is_idempotent(text: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["@Ann_B", "#Tag", "#", "@", "—", "(@x)", "http://a.b/c", "pic.twitter.com/", "Word",
-                                 "May 1, 2020", " ", "\n", "&amp;", "2", "s"]), max_size=30))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "@Ann_B",
+                "#Tag",
+                "#",
+                "@",
+                "—",
+                "(@x)",
+                "http://a.b/c",
+                "pic.twitter.com/",
+                "Word",
+                "May 1, 2020",
+                " ",
+                "\n",
+                "&amp;",
+                "2",
+                "s",
+            ]
+        ),
+        max_size=30,
+    )
+)
 def test_clean_is_idempotent_on_tweet_furniture(parts: list[str]) -> None:
     once = clean_query("".join(parts))
     assert clean_query(once) == once

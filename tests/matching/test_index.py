@@ -84,7 +84,7 @@ def test_load_damaged_index_is_a_store_error(tmp_path: Path, embedder) -> None:
         ClaimIndex.load(tmp_path / "idx", embedder)
 
 
-def test_ann_path_agrees_with_exact_search(embedder) -> None:
+def test_ann_path_agrees_with_exact_search(tmp_path: Path, embedder) -> None:
     rng = np.random.default_rng(0)
     vecs = rng.normal(size=(400, 16)).astype(np.float32)
     items = [ClaimItem(f"s{i}", f"synthetic claim number {i}", embedding=v) for i, v in enumerate(vecs)]
@@ -96,6 +96,12 @@ def test_ann_path_agrees_with_exact_search(embedder) -> None:
     assert exact.dense_candidates(q, 5)[0] == 7
     assert set(ann.dense_candidates(q, 5)[:3]) & set(exact.dense_candidates(q, 5)[:3])
     assert ann.search("synthetic claim", k=3, query_vector=q)[0].id == "s7"
+    ann.save(tmp_path / "ann")
+    assert (tmp_path / "ann" / "ann.usearch").exists()
+    again = ClaimIndex.load(tmp_path / "ann", embedder)
+    assert again._ann is not None and again.search("synthetic claim", k=1, query_vector=q)[0].id == "s7"
+    again.add([ClaimItem("new", "one more synthetic claim", embedding=vecs[3])])
+    assert len(again.dense_candidates(vecs[3] / np.linalg.norm(vecs[3]), 2)) == 2
 
 
 def test_bm25_only_index_needs_no_embedder() -> None:

@@ -147,7 +147,10 @@ def test_example_panels(example_doc: Document) -> None:
     for name in ("Port director Elena Marsh", "numerous analysts", "Sources close to the union", "Coastal Ledger"):
         assert name in page
     assert "3</b> of 8 figures unsourced" in page
-    assert page.count("UNSOURCED</span>") == 3
+    figures = page.split('class="na-panel na-panel-quantities"', 1)[1].split("</section>", 1)[0]
+    assert figures.count("UNSOURCED</span>") == 3
+    claims = page.split('class="na-panel na-panel-claims"', 1)[1].split("</section>", 1)[0]
+    assert claims.count("<tr") == 1 + len(example_doc.claims) and claims.count("UNSOURCED</span>") == 1
     assert 'data-target="a0"' in page  # a source entry jumps to its attribution
     for label in ("Loaded language", "Slogans", "Black-and-white fallacy"):
         assert label in page
@@ -171,3 +174,13 @@ def test_text_round_trips_and_every_span_is_covered(doc: Document) -> None:
     for i, a in enumerate(doc.attributions):
         assert _joined(view, f"a{i}c", 1) == a.content.text
     assert embedded_data(page)["document"] == doc.to_dict()
+
+
+def test_claim_links_only_for_safe_targets(example_doc: Document) -> None:
+    hrefs = {0: "/claims/7/trace", 1: "javascript:alert(1)", 2: "//evil.example/x", 3: 'https://x.example/?a="b"'}
+    fragment = report.render_fragment(example_doc, claim_href=lambda i, _claim: hrefs.get(i))
+    assert fragment.count('class="na-claim-link"') == 2
+    assert 'href="/claims/7/trace"' in fragment
+    assert 'href="https://x.example/?a=&quot;b&quot;"' in fragment
+    assert "javascript:" not in fragment and "evil.example" not in fragment
+    assert "na-claim-link" not in report.render_fragment(example_doc)

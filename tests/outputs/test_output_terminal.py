@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from outputs_docs import documents
 from rich.console import Console
 
 from newsaudit.document import Document
@@ -9,7 +11,7 @@ from newsaudit.outputs import terminal
 
 
 def test_terminal_lists_sources_figures_and_counts(example_doc: Document) -> None:
-    console = Console(record=True, width=120, color_system=None)
+    console = Console(record=True, width=220, color_system=None)
     terminal.render(example_doc, console)
     out = console.export_text()
     for name in ("Port director Elena Marsh", "Harbour TV", "numerous analysts", "Sources close to the union"):
@@ -33,3 +35,11 @@ def test_terminal_empty_layers() -> None:
     console = Console(record=True, width=80, color_system=None)
     terminal.render(Document(text="Nothing here."), console)
     assert "0 sources" in console.export_text()
+
+
+@settings(max_examples=25, deadline=None)
+@given(documents())
+def test_terminal_renders_any_document(doc: Document) -> None:
+    console = Console(record=True, width=100, color_system=None)
+    terminal.render(doc, console)
+    assert "sources" in console.export_text()

@@ -80,3 +80,7 @@ def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
         yield page
     finally:
         context.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: a test that takes more than a few seconds (still run by default)")

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import expect
-from server_helpers import example_text
+import pytest
+from fastapi.testclient import TestClient
+from server_corpus_articles import ARTICLES
+from server_helpers import LiveServer, example_text
+
+from newsaudit.server.app import create_app
+from newsaudit.settings import Settings
+
+expect = pytest.importorskip("playwright.sync_api").expect
 
 HOSTILE_LINES = [
     "<script>window.__pwned = 'script'; alert('script')</script>",
@@ -128,3 +136,57 @@ def test_docs_render_offline(page: Any, live_server: Any) -> None:
     assert "newsaudit" in page.locator(".swagger-ui .info .title").inner_text()
     assert page.locator(".opblock").count() >= 1
     assert page.outside_requests == []
+
+
+@pytest.fixture(scope="module")
+def corpus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    db = tmp_path_factory.mktemp("browser-corpus") / "c.db"
+    app = create_app(Settings(use_models=False), db)
+    with TestClient(app) as c:
+        for a in ARTICLES:
+            assert c.post("/api/ingest", json=a).status_code == 200
+    with LiveServer(create_app(Settings(use_models=False), db)) as server:
+        yield server
+
+
+def test_corpus_charts_article_and_claim_pages(browser: Any, corpus_server: LiveServer, tmp_path: Path) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    outside: list[str] = []
+    errors: list[str] = []
+    page.route(
+        "**/*",
+        lambda r: (
+            r.continue_() if r.request.url.startswith(corpus_server.url) else (outside.append(r.request.url), r.abort())
+        ),
+    )
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(corpus_server.url + "/corpus")
+        page.wait_for_selector('body[data-stats-ready="1"]', timeout=15000)
+        assert page.locator("#chart-techniques canvas").count() >= 1
+        assert page.locator("#chart-unsourced canvas").count() >= 1
+        legend = page.locator("#chart-techniques .u-legend").inner_text()
+        assert "Coastal Ledger" in legend and "Harbour TV" in legend
+        assert page.locator("#stats-table tbody tr").count() == 3
+        assert page.locator("#articles tbody tr").count() == 4
+        shot = tmp_path / "corpus.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 10_000
+
+        page.select_option("select[name=source_kind]", "vague")
+        page.click("#filters button[type=submit]")
+        page.wait_for_load_state()
+        assert "source_kind=vague" in page.url
+        assert page.locator("#articles tbody tr").count() < 4
+
+        page.goto(corpus_server.url + "/corpus")
+        page.get_by_role("link", name="Dockers fear for their jobs").click()
+        page.wait_for_selector(".na-report")
+        page.locator(".claim-lookup").first.click()
+        page.wait_for_selector(".timeline li")
+        assert page.locator(".timeline li").count() >= 3
+        assert page.locator("#similar tbody tr").count() >= 2
+        assert outside == [] and errors == []
+    finally:
+        context.close()

@@ -22,10 +22,18 @@ _CUE_FORMS = sorted({f for forms in lx.CUE_VERBS.values() for f in forms}, key=l
 _MODS = "|".join(lx.CUE_MODIFIERS)
 _CUE = re.compile(
     r"(?<![\w-])(?:(?:" + _MODS + r")\s+){0,3}(?:" + "|".join(re.escape(f) for f in _CUE_FORMS) + r")(?![\w-])"
-    r"(?:\s+(?:in|on)\s+(?:a|an|its|his|her|their)\s+(?:\w+\s+)?(?:statement|interview|tweet|post|letter|email|"
-    r"speech|report|release|briefing)(?![\w-]))?",
 )
+# Particles that belong to some cues ("warned of", "called for"), and a colon right after a cue ("said:").
+_PARTICLES = {
+    "of": ("warned", "warns", "warning", "said", "says", "think", "thinks"),
+    "about": ("complained", "complains", "complaining", "doubts"),
+    "for": ("called", "calls", "calling", "hopes", "hoped"),
+    "out": ("called", "calling"),
+}
+_PARTICLE = re.compile(r"\s+(of|about|for|out)(?![\w-])")
 _ACCORDING = re.compile(r"(?<![\w-])according\s+to(?![\w-])", re.IGNORECASE)
+_CUE_STARTERS = frozenset([f.split()[0] for f in _CUE_FORMS] + list(lx.CUE_MODIFIERS))
+_LOWER_WORD = re.compile(r"(?<![\w-])[a-z]+")
 # The bare cue word at the end of a cue match (after the modifiers).
 _CUE_WORD = re.compile(r"(?:" + "|".join(re.escape(f) for f in _CUE_FORMS) + r")(?![\w-])")
 
@@ -80,7 +88,8 @@ _TRIVIAL_REST = re.compile(
     r"interview|news|conference|briefing|week|month|year|night|morning|afternoon|evening|[A-Z][\w’'.-]*)\b){0,8}"
     r"\s*[.!?]?\s*$"
 )
-_TOLD_OBJECT = re.compile(r"^\s*(?:[\w’'.-]+\s+){1,6}?(?=that\b)", re.IGNORECASE)
+_TOLD_OBJECT = re.compile(r"^\s*(?:[\w’'.,-]+\s+){1,6}?(?=that\b)", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r";\\s|\\s[—–]\\s|,\\s+(?:according to|another|while|whereas)\\b")
 _BEFORE_THAT = re.compile(r"^\s*(?:[\w’'.-]+,?\s+){1,5}?(?=that\b)")
 _BAD_SOURCE_END = frozenset(
     [
@@ -124,13 +133,57 @@ _BAD_SOURCE_END = frozenset(
         "those",
         "very",
         "than",
-        "several",
-        "many",
-        "some",
-        "numerous",
-        "few",
-        "various",
-        "multiple",
+        "no",
+    ]
+)
+_APPOSITIVE_TAIL = re.compile(r"\s+(?:a|an|the|who|whose|its|his|her|their|[a-z]+ (?:of|for|at)|\d+)\b")
+_STARTS_WITH_PREPOSITION = re.compile(
+    r"(?:in|on|at|with|for|to|by|from|of|after|before|during|under|over|when|while|as|if|since|until|despite|"
+    r"although|though|because|asked|speaking|holding|writing|referring)\b",
+    re.IGNORECASE,
+)
+_SUBJECT = re.compile(
+    r"(?:(?:he|she|they|we|i|it)\b|(?:(?:the|a|an)\s+)?(?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'.-]*(?:’s|'s)?(?=\s))",
+)
+_AND_BEFORE = re.compile(r"\s(?:and|but)$")
+_COMMA_QUOTE = re.compile(r"\s*[,:]\s*(?:[“\"]|'')")
+_FRONTED = re.compile(
+    r"(?:in|on|at|after|during|before|speaking|asked|earlier|later|meanwhile|however|last|this|on)\b[^,;:“”\"]{0,60},\s*",
+    re.IGNORECASE,
+)
+_TWO_COMMA_APPOSITIVE = re.compile(r"^[A-Z][^,;:“”\"]{1,60},\s+[^,;:“”\"]{2,120},$")
+_INVERTED_REST = re.compile(r"\s+(?:[A-Z]|(?:the|a|an|one|another|his|her|its|their|our|several|some|many)\s)")
+_TRAILING_ADVERBS = frozenset(
+    [
+        "first",
+        "earlier",
+        "later",
+        "today",
+        "yesterday",
+        "tonight",
+        "both",
+        "all",
+        "too",
+        "himself",
+        "herself",
+        "themselves",
+        "itself",
+        "again",
+        "once",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "night",
+        "morning",
+    ]
+)
+# Before "reports" / "claims" these make the cue a noun ("news reports", "unconfirmed claims").
+_NOUN_CUE_MODIFIERS = frozenset(
+    [
         "recent",
         "new",
         "unconfirmed",
@@ -142,11 +195,17 @@ _BAD_SOURCE_END = frozenset(
         "local",
         "official",
         "conflicting",
-        "no",
+        "false",
+        "similar",
+        "several",
+        "many",
+        "some",
+        "numerous",
+        "few",
+        "various",
+        "multiple",
     ]
 )
-_APPOSITIVE = re.compile(r"^(?P<np>[^,;:“”\"]{2,80},\s+(?:a|an|the|who|whose|[a-z][\w’'-]*)\b[^,;:“”\"]{2,100}),$")
-_SHORT_NAME_REST = re.compile(r"^\s+(?:(?:[A-Z][\w’'.-]*|of|the|\([^)]*\))\s*){1,7}(?:[,.;]|\s+(?:in|on|at)\b|$)")
 _VERBISH = frozenset(["is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "do", "does", "did"])
 _WORD = re.compile(r"[\w’'-]+")
 _CAPITALISED = re.compile(r"(?<![\w’'-])[A-Z][\w’'&.-]*")
@@ -202,7 +261,7 @@ def find_attributions(doc: Document) -> list[Attribution]:
             continue
         para = paragraphs[sent.paragraph] if sent.paragraph < len(paragraphs) else Span.of(text, sent.start, sent.end)
         for att in _sentence_attributions(text, sent, para, doc.outlet):
-            spans = [s for s in (att.content, att.cue, att.source.span if att.source else None) if s]
+            spans = [s for s in (att.content, att.cue) if s]  # sources may be shared ("X said A, adding B")
             if any(s.start < e and b < s.end for s in spans for b, e in taken):
                 continue
             taken.extend((s.start, s.end) for s in spans)
@@ -246,7 +305,19 @@ def _content_end(text: str, start: int, end: int) -> tuple[int, int]:
     start, end = _trimmed(text, start, end)
     if end > start and text[end - 1] == ".":
         end -= 1  # a sentence-final period is not part of the content ("?" and "!" are)
+    if end > start and text[end - 1] == ")" and text.count("(", start, end) < text.count(")", start, end):
+        end -= 1
     start, end = _trimmed(text, start, end)
+    return start, end
+
+
+def _content_after(text: str, start: int, end: int) -> tuple[int, int]:
+    """Content that follows its cue: up to the sentence end, or to a clause break outside quotes
+    ("; ", " — ", ", while ...", ", according to ...", ", another official said ...")."""
+    start, end = _content_end(text, start, end)
+    for m in _CLAUSE_BREAK.finditer(text, start, end):
+        if m.start() - start >= 12 and not _inside_quote(text, start, m.start()):
+            return _content_end(text, start, m.start())
     return start, end
 
 
@@ -255,11 +326,25 @@ def _sentence_attributions(text: str, sent: Sentence, para: Span, outlet: str | 
     stext = text[s0:s1]
     found: list[Attribution] = []
     for m in _ACCORDING.finditer(stext):
+        if _inside_quote(text, para.start, s0 + m.start()):
+            continue
         att = _according(text, s0, s1, s0 + m.start(), s0 + m.end(), para, outlet)
         if att:
             found.append(att)
-    for m in _CUE.finditer(stext):
-        c0, c1 = s0 + m.start(), s0 + m.end()
+    cue_end = -1
+    for w in _LOWER_WORD.finditer(text, s0, s1):
+        if w.start() < cue_end or w.group(0) not in _CUE_STARTERS:
+            continue
+        m = _CUE.match(text, w.start(), s1)
+        if m is None:
+            continue
+        c0, c1 = m.start(), m.end()
+        word = _CUE_WORD.search(text, c0, c1).group(0)
+        if (p := _PARTICLE.match(text, c1, s1)) and word in _PARTICLES[p.group(1)]:
+            c1 = p.end()
+        if text[c1 : c1 + 1] == ":":
+            c1 += 1
+        cue_end = c1
         if any(a.cue and a.cue.start <= c0 < a.cue.end for a in found):
             continue
         att = _verb_cue(text, s0, s1, c0, c1, para, outlet)
@@ -275,7 +360,7 @@ def _according(text: str, s0: int, s1: int, c0: int, c1: int, para: Span, outlet
     before = text[s0:c0]
     if comma >= 0 and len(after) - comma > 15:
         src_end = c1 + comma
-        content = _content_end(text, src_end + 1, s1)
+        content = _content_after(text, src_end + 1, s1)
     else:
         stop = _SOURCE_STOP.search(after)
         src_end = c1 + (stop.start() if stop else len(after))
@@ -301,36 +386,32 @@ def _verb_cue(text: str, s0: int, s1: int, c0: int, c1: int, para: Span, outlet:
     ):
         return None
     # the cue word itself, without its auxiliaries, decides the pattern; auxiliaries stay in the cue span
-    prefix = text[s0:c0]
-    prefix_stripped = prefix.rstrip()
+    prefix_stripped = text[s0:c0].rstrip()
     rest = text[c1:s1]
-    inverted = bool(prefix_stripped) and prefix_stripped[-1] in ',”"’—–' and cue_word in lx.INVERTIBLE
-    if inverted and prefix_stripped[-1] == "," and prefix_stripped[-2:-1] not in _Q_CLOSE:
-        # "X, a maritime engineer, said the wall ..." is an appositive source, not an inverted quote
-        appo = _APPOSITIVE.match(prefix_stripped)
-        if appo and not _SHORT_NAME_REST.match(rest):
-            a, b = _trimmed(text, s0 + appo.start("np"), s0 + appo.end("np"))
-            lead = _LEADING_JUNK.match(text, a, b)
-            a = lead.end() if lead else a
-            first_np = text[a:b].split(",")[0]
-            kind, subtype = classify_source(first_np, outlet=outlet)
-            source = Source(Span.of(text, a, b), kind, subtype)
-            m_that = _BEFORE_THAT.match(rest)
-            content = _content_end(text, c1 + (m_that.end() if m_that else 0), s1)
-            if content[1] - content[0] >= 2:
-                return Attribution(content=Span.of(text, *content), source=source, cue=Span.of(text, c0, c1))
-            return None
-    if inverted:
-        # '"CONTENT," said X.'  -> source after the cue, content before
-        stop = _SOURCE_STOP.search(rest)
-        src_end = c1 + (stop.start() if stop else len(rest))
-        source = _make_source(text, c1, src_end, outlet)
+    last = prefix_stripped[-1:]
+    ends_quote = prefix_stripped.rstrip(",").endswith(("”", '"', "''", "’"))
+    if last == "," and not ends_quote and _TWO_COMMA_APPOSITIVE.match(_strip_leading(prefix_stripped)):
+        att = _appositive(text, s0, s1, c0, c1, prefix_stripped, outlet, para)
+        if att is not None:
+            return att
+    short_rest = len(rest.split(",")[0].split()) <= 8 and _INVERTED_REST.match(rest) is not None
+    if cue_word in lx.INVERTIBLE and (ends_quote or last in "—–" or (last == "," and short_rest)):
+        # '"CONTENT," said X.' / 'CONTENT, said X.'  -> source after the cue, content before
+        source = _inverted_source(text, c1, s1, outlet)
         content = _content_before(text, s0, s0 + len(prefix_stripped), para)
         if source is None or content is None:
             return None
         return Attribution(content=content, source=source, cue=Span.of(text, c0, c1))
+    if last == "," and cue_word.endswith("ing"):
+        # "Trump spoke on Monday, saying that ...": the subject of the sentence is the source
+        return _participle(text, s0, s1, c0, c1, outlet)
+    if last == ",":
+        # "X, a maritime engineer at Y, said the wall ..." is an appositive source
+        return _appositive(text, s0, s1, c0, c1, prefix_stripped, outlet, para)
     src = _source_left(text, s0, c0)
     if src is None:
+        if _AND_BEFORE.search(prefix_stripped):
+            return _participle(text, s0, s1, c0, c1, outlet)  # "Trump denounced her record and said ..."
         return None
     src0, src1 = src
     if cue_word in lx.EVIDENCE_CUES:
@@ -339,13 +420,15 @@ def _verb_cue(text: str, s0: int, s1: int, c0: int, c1: int, para: Span, outlet:
             return None
     if cue_word.endswith("ing") and not re.search(r"\w\s*$", text[s0:src0] or "x") and src0 == s0:
         pass
+    if cue_word in ("reports", "claims") and text[src0:src1].lower().split()[-1] in _NOUN_CUE_MODIFIERS:
+        return None
     source = _make_source(text, src0, src1, outlet)
     if source is None:
         return None
     before_src = text[s0:src0].rstrip()
     rest_after = rest
-    content: tuple[int, int] | None = None
-    if cue_word in ("told", "tell", "tells", "telling"):
+    told = cue_word in ("told", "tell", "tells", "telling")
+    if told:
         obj = _TOLD_OBJECT.match(rest)
         if obj:
             rest_after = rest[obj.end() :]
@@ -353,42 +436,120 @@ def _verb_cue(text: str, s0: int, s1: int, c0: int, c1: int, para: Span, outlet:
         rest_after = rest[m_that.end() :]
     content_after_start = c1 + (len(rest) - len(rest_after))
     substantive = not _TRIVIAL_REST.match(rest_after) or re.match(r"\s*(?:that\b|:|[“\"])", rest_after)
-    if before_src and before_src[-1] in ',”"’—–' and not re.match(r"\s*(?:that\b|:)", rest_after):
-        span = _content_before(text, s0, s0 + len(before_src), para)
-        if span is not None:
-            return Attribution(content=span, source=source, cue=Span.of(text, c0, c1))
+    if (rest.lstrip().startswith(",") and not _COMMA_QUOTE.match(rest)) or (told and rest_after is rest):
+        substantive = False  # '..., a official said, adding that ...' / 'X told Fox News on Sunday.'
+
     if substantive:
-        content = _content_end(text, content_after_start, s1)
+        content = _content_after(text, content_after_start, s1)
         if content[1] - content[0] < 2 or (cue_word in ("told", "tell", "tells") and rest_after is rest):
             return None
         return Attribution(content=Span.of(text, *content), source=source, cue=Span.of(text, c0, c1))
+    if before_src and before_src[-1] in ",”\"’'—–":
+        span = _content_before(text, s0, s0 + len(before_src), para)
+        if span is not None:
+            return Attribution(content=span, source=source, cue=Span.of(text, c0, c1))
     return None
+
+
+def _inverted_source(text: str, c1: int, s1: int, outlet: str | None) -> Source | None:
+    """The source after an inverted cue: a name, then an optional appositive up to the sentence end."""
+    rest = text[c1:s1]
+    stop = _SOURCE_STOP.search(rest)
+    src_end = c1 + (stop.start() if stop else len(rest))
+    source = _make_source(text, c1, src_end, outlet)
+    if source is None or not stop or text[src_end : src_end + 1] != ",":
+        return source
+    tail = text[src_end + 1 : s1]
+    if _APPOSITIVE_TAIL.match(tail) and len(tail.split()) <= 25 and not any(q in tail for q in _Q_OPEN + _Q_CLOSE):
+        a = source.span.start
+        b = s1 - 1 if text[s1 - 1] == "." else s1
+        a, b = _trimmed(text, a, b)
+        return Source(Span.of(text, a, b), source.kind, source.subtype)
+    return source
+
+
+def _participle(text: str, s0: int, s1: int, c0: int, c1: int, outlet: str | None) -> Attribution | None:
+    """'SUBJECT did something, saying CONTENT': the sentence's leading name or pronoun is the source."""
+    prefix = text[s0:c0]
+    stripped = _strip_leading(prefix)
+    offset = s0 + len(prefix) - len(stripped)
+    m = _SUBJECT.match(stripped)
+    if not m:
+        return None
+    source = _make_source(text, offset + m.start(), offset + m.end(), outlet)
+    content = _content_after(text, c1, s1)
+    if source is None or content[1] - content[0] < 2:
+        return None
+    return Attribution(content=Span.of(text, *content), source=source, cue=Span.of(text, c0, c1))
+
+
+def _strip_leading(phrase: str) -> str:
+    """The phrase without leading connectives and a fronted adverbial ("In an interview, ")."""
+    m = _LEADING_JUNK.match(phrase)
+    phrase = phrase[m.end() :] if m else phrase
+    m = _FRONTED.match(phrase)
+    return phrase[m.end() :] if m else phrase
+
+
+def _appositive(
+    text: str, s0: int, s1: int, c0: int, c1: int, prefix_stripped: str, outlet: str | None, para: Span
+) -> Attribution | None:
+    """'X, APPOSITIVE, CUE CONTENT': the source spans the name and its appositive, trailing comma included."""
+    rest = text[c1:s1]
+    a = s0
+    for ch in ';:“”"':
+        k = prefix_stripped.rfind(ch)
+        if k >= 0:
+            a = max(a, s0 + k + 1)
+    b = s0 + len(prefix_stripped)
+    a = b - len(_strip_leading(text[a:b]))
+    a, _ = _trimmed(text, a, b)
+    phrase = text[a:b]
+    if phrase.count(",") < 2 or len(phrase.split()) > 30 or not phrase[:1].isupper():
+        return None
+    if _STARTS_WITH_PREPOSITION.match(phrase):
+        return None
+    kind, subtype = classify_source(phrase.split(",")[0], outlet=outlet)
+    source = Source(Span.of(text, a, b), kind, subtype)
+    told = text[c0:c1].split()[-1].startswith(("told", "tell"))
+    m_that = (_TOLD_OBJECT if told else _BEFORE_THAT).match(rest)
+    before = text[s0:a].rstrip()
+    if (told and not m_that) or (_TRIVIAL_REST.match(rest) and not m_that):
+        # '"...," Butz, 49, told The Huffington Post.': the content is the quote before the source
+        if not before or before[-1] not in ",”\"’'":
+            return None
+        span = _content_before(text, s0, s0 + len(before), para)
+        return None if span is None else Attribution(content=span, source=source, cue=Span.of(text, c0, c1))
+    content = _content_after(text, c1 + (m_that.end() if m_that else 0), s1)
+    if content[1] - content[0] < 2:
+        return None
+    return Attribution(content=Span.of(text, *content), source=source, cue=Span.of(text, c0, c1))
 
 
 def _inside_quote(text: str, p0: int, pos: int) -> bool:
     """True when `pos` lies inside an open quotation of the paragraph starting at `p0`."""
     seg = text[p0:pos]
-    if seg.count("“") > seg.count("”"):
-        return True
-    return seg.count('"') % 2 == 1
+    marks = seg.count("“") + seg.count("”") + seg.count('"') + seg.count("''") + seg.count("``")
+    return marks % 2 == 1
 
 
 def _content_before(text: str, s0: int, end: int, para: Span) -> Span | None:
     """Content that precedes its cue: a quote (which may open in an earlier sentence of the paragraph) or a clause."""
-    start = s0
     seg = text[s0:end]
     inner = seg[:-1].rstrip() if seg.endswith(",") else seg
-    if (inner and inner[-1] in _Q_CLOSE) or seg.rstrip(",").endswith(tuple(_Q_CLOSE)):
-        close = s0 + len(inner) - 1
-        opening = -1
-        for q in _Q_OPEN:
-            opening = max(opening, text.rfind(q, para.start, close))
-        if opening >= para.start:
-            start = opening
-        return Span.of(text, start, end if text[end - 1] != "," or text[end - 2] in _Q_CLOSE else end - 1)
-    s, e = _trimmed(text, start, end)
-    if e - s < 3:
-        return None
+    close_len = 2 if inner.endswith("''") else 1 if inner[-1:] in _Q_CLOSE else 0
+    if close_len:
+        close = s0 + len(inner) - close_len
+        if close_len == 2:
+            opening = max(text.rfind("''", para.start, close), text.rfind("``", para.start, close))
+        else:
+            opening = max(text.rfind(q, para.start, close) for q in _Q_OPEN)
+        start = opening if opening >= para.start else s0
+        stop = end if text[end - 1] != "," or text[end - 2] in _Q_CLOSE else end - 1
+        return Span.of(text, start, stop) if stop - start >= 3 else None
+    s, e = _trimmed(text, s0, end)
+    if len(text[s:e].split()) < 3:
+        return None  # "Then, last week, Eric Trump called." has no content
     return Span.of(text, s, e)
 
 
@@ -401,17 +562,22 @@ def _source_left(text: str, s0: int, c0: int) -> tuple[int, int] | None:
     if stripped[-1] in ',;:—–“”"’(':
         return None
     tokens = list(_TOKEN.finditer(seg))
+    if not tokens:
+        return None
+    if tokens[-1].group(0).lower() in ("who", "which"):
+        t = tokens[-1]
+        return s0 + t.start(), s0 + t.end()  # "officials who said": the relative pronoun is the source
     start_tok = len(tokens)
     n_words = 0
     while start_tok > 0:
         tok = tokens[start_tok - 1].group(0)
         low = tok.lower()
-        if tok in ',;:—–“”"‘«»' or (tok == "’" and start_tok == len(tokens)):
-            break
-        if low in _CLAUSE_WORDS and start_tok != len(tokens):
+        if tok in ',;:—–-“”"‘«»()' or tok.strip("'’`") == "" or low in ("--", "which"):
             break
         if low in _CLAUSE_WORDS:
-            return None
+            if start_tok == len(tokens):
+                return None
+            break
         start_tok -= 1
         n_words += 1
         if n_words > 14:
@@ -424,18 +590,25 @@ def _source_left(text: str, s0: int, c0: int) -> tuple[int, int] | None:
     if m:
         a = m.end()
     a, b = _trimmed(text, a, b)
-    if b <= a:
+    # trailing adverbs ("She first said", "Gowdy earlier Thursday said") stay out of the source
+    while b > a:
+        k = text.rfind(" ", a, b)
+        if k < 0 or text[k + 1 : b].lower() not in _TRAILING_ADVERBS:
+            break
+        b = k
+        a, b = _trimmed(text, a, b)
+    if b <= a or _STARTS_WITH_PREPOSITION.match(text, a, b):
         return None
     words = text[a:b].lower().split()
     first, last = words[0], words[-1]
     if last in _BAD_SOURCE_END or last.endswith("ly") or last.endswith("n't") or last.endswith("n’t"):
         return None
-    if len(words) == 1 and first in _DETERMINERS:
+    if not text[a].isalnum() or (len(words) == 1 and first.endswith("ing") and text[a].islower()):
+        return None
+    if len(words) == 1 and first in _DETERMINERS and first not in ("one", "another"):
         return None
     clause = ("who", "which", "that", "whose")
     if any(w in _VERBISH for w in words) and not any(w in clause for w in words):
-        return None
-    if first in ("it", "this") and len(text[a:b].split()) == 1 and text[c0:].lower().startswith(("said", "says")):
         return None
     return a, b
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from newsaudit.analysis import lexicons as lx
@@ -53,28 +54,29 @@ def _is_candidate(doc: Document, sent: Sentence, stext: str, relay_paras: set[in
 
 
 def _any_between(starts: list[int], a: int, b: int) -> bool:
-    import bisect
-
     i = bisect.bisect_left(starts, a)
     return i < len(starts) and starts[i] < b
 
 
 def _attribution_by_sentence(doc: Document) -> dict[int, int]:
-    """Sentence index -> attribution index: the attribution whose content or cue lies in the sentence."""
-    out: dict[int, int] = {}
+    """Sentence index -> attribution index: the attribution whose content overlaps the sentence most, else the one
+    whose cue lies in it; a quote that continues an attributed quote in the same paragraph inherits it."""
+    starts = [s.start for s in doc.sentences]
+    best: dict[int, tuple[int, int]] = {}  # sentence -> (overlap, attribution)
+    for j, att in enumerate(doc.attributions):
+        spans = [(att.content, True)] + ([(att.cue, False)] if att.cue else [])
+        for span, is_content in spans:
+            i = max(bisect.bisect_right(starts, span.start) - 1, 0)
+            while i < len(doc.sentences) and doc.sentences[i].start < max(span.end, span.start + 1):
+                sent = doc.sentences[i]
+                overlap = min(span.end, sent.end) - max(span.start, sent.start) if is_content else 0
+                if (overlap > 0 or not is_content) and (i not in best or overlap > best[i][0]):
+                    best[i] = (overlap, j)
+                i += 1
+    out = {i: j for i, (_, j) in best.items()}
     for i, sent in enumerate(doc.sentences):
-        best = None
-        best_overlap = 0
-        for j, att in enumerate(doc.attributions):
-            c = att.content
-            overlap = min(c.end, sent.end) - max(c.start, sent.start)
-            cue_in = att.cue is not None and sent.start <= att.cue.start < sent.end
-            if overlap > best_overlap or (cue_in and best is None):
-                best, best_overlap = j, max(overlap, best_overlap)
-        if best is not None:
-            out[i] = best
-        elif (
-            i > 0
+        if (
+            i not in out
             and (i - 1) in out
             and doc.sentences[i - 1].paragraph == sent.paragraph
             and doc.text[sent.start : sent.start + 1] in '“"'

@@ -6,7 +6,7 @@ from __future__ import annotations
 CUE_VERBS: dict[str, tuple[str, ...]] = {
     "say": ("say", "says", "said", "saying"),
     "tell": ("tell", "tells", "told", "telling"),
-    "report": ("reports", "reported", "reporting"),
+    "report": ("reports", "reported"),
     "claim": ("claims", "claimed", "claiming"),
     "state": ("stated", "stating"),
     "announce": ("announce", "announces", "announced", "announcing"),
@@ -52,6 +52,33 @@ CUE_VERBS: dict[str, tuple[str, ...]] = {
     "find": ("found", "finds", "find"),
     "show": ("show", "shows", "showed"),
     "learn": ("has learned", "has learnt", "learned"),
+    # stance and evaluation verbs, which PolNeAR also annotates as attributions
+    "call": ("called", "calling"),
+    "describe": ("described", "describing", "describes"),
+    "accuse": ("accused", "accusing", "accuses"),
+    "criticise": ("criticized", "criticised", "criticizing", "criticising", "criticizes", "criticises"),
+    "endorse": ("endorsed", "endorsing"),
+    "cite": ("cited", "citing"),
+    "urge": ("urged", "urging", "urges"),
+    "hope": ("hopes", "hoped"),
+    "fear": ("fears", "feared"),
+    "doubt": ("doubts", "doubted"),
+    "question": ("questioned",),
+    "praise": ("praised", "praising"),
+    "blame": ("blamed", "blaming", "blames"),
+    "condemn": ("condemned", "condemning"),
+    "defend": ("defended", "defending"),
+    "dismiss": ("dismissed",),
+    "dispute": ("disputed",),
+    "agree": ("agreed", "agrees"),
+    "demand": ("demanded",),
+    "pledge": ("pledged",),
+    "threaten": ("threatened",),
+    "expect": ("expects", "expected"),
+    "want": ("wants",),
+    "recommend": ("recommended",),
+    "propose": ("proposed",),
+    "refer": ("referring to",),
 }
 # Cues that may follow the source inverted after a quote or comma: '"...," said the minister.'
 INVERTIBLE = frozenset(
@@ -60,7 +87,6 @@ INVERTIBLE = frozenset(
         "said",
         "says",
         "added",
-        "told",
         "asked",
         "wrote",
         "writes",
@@ -76,6 +102,32 @@ INVERTIBLE = frozenset(
         "replied",
         "responded",
         "recalled",
+    ]
+)
+# Speech and thought cues whose content may come before them: '"...," she told reporters.' / '..., officials said.'
+CONTENT_BEFORE_CUES = INVERTIBLE | frozenset(
+    [
+        "told",
+        "tells",
+        "tweeted",
+        "reported",
+        "believe",
+        "believes",
+        "think",
+        "thinks",
+        "suggested",
+        "estimated",
+        "predicted",
+        "confirmed",
+        "denied",
+        "admitted",
+        "conceded",
+        "acknowledged",
+        "complained",
+        "emphasised",
+        "emphasized",
+        "stressed",
+        "agreed",
     ]
 )
 # Cues that need a nominal source of a particular kind, to avoid "shows" in "TV shows" or "found" in "found dead".

@@ -22,7 +22,6 @@ _APPROX = "|".join(re.escape(a) for a in sorted(set(lx.APPROXIMATE_MARKERS), key
 
 _QUANTITY = re.compile(
     r"(?<![\w.,/:-])"
-    r"(?:(?P<approx>" + _APPROX + r")\s+)?"
     r"(?:"
     r"(?P<cur>" + _CUR + r")\s?(?P<cnum>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:\s?(?P<cmag>" + _MAG + r"|bn|mn|m|k)\b)?"
@@ -34,6 +33,10 @@ _QUANTITY = re.compile(
     r")",
     re.IGNORECASE,
 )
+# Quantities start at a digit, a currency sign or one of these words; the full pattern is only tried there.
+_STARTERS = frozenset(w.split()[0].split("-")[0] for w in [*lx.NUMBER_WORDS, *lx.FRACTIONS, "a"])
+_TOKEN_START = re.compile(r"(?<![\w.,/:-])[$€£¥₽₹\d]|(?<![\w’'-])[A-Za-z]+")
+_APPROX_BEFORE = re.compile(r"(?<![\w-])(?:" + _APPROX + r")\s+$", re.IGNORECASE)
 _PERCENT = re.compile(r"\s?(?:%|per\s?cent\b|percent\b|percentage points?\b)", re.IGNORECASE)
 _CUR_AFTER = re.compile(r"\s+(?:(?:US|U\.S\.|Hong Kong|Australian|Canadian)\s+)?(" + _CUR_WORDS + r")\b", re.IGNORECASE)
 _UNIT_AFTER = re.compile(
@@ -192,10 +195,20 @@ def _with_attribution(q: Quantity, index: int) -> Quantity:
 
 def _sentence_quantities(text: str, s0: int, s1: int) -> list[Quantity]:
     found: list[Quantity] = []
-    for m in _QUANTITY.finditer(text, s0, s1):
+    last = s0
+    for tok in _TOKEN_START.finditer(text, s0, s1):
+        if tok.start() < last:
+            continue
+        word = tok.group(0)
+        if word[0].isalpha() and word.lower() not in _STARTERS:
+            continue
+        m = _QUANTITY.match(text, tok.start(), s1)
+        if m is None:
+            continue
         q = _quantity(text, m, s0, s1)
         if q is not None:
             found.append(q)
+            last = q.span.end
     return found
 
 
@@ -221,13 +234,14 @@ def _quantity(text: str, m: re.Match[str], s0: int, s1: int) -> Quantity | None:
         if parsed is None:
             return None
         value = parsed
-        if phrase.lower() in ("two", "three") and not m.group("approx"):
+        if phrase.lower() in ("two", "three") and not _APPROX_BEFORE.search(text, max(s0, start - 24), start):
             nxt = _NEXT_WORD.match(text, end, s1)
             if not nxt or nxt.group(1).lower() in _NOT_COUNTED:
                 return None
-    approximate = bool(m.group("approx"))
-    if approximate and m.group("approx").lower() in ("some", "over", "under") and unit is None and m.group("words"):
-        approximate = True
+    approx = _APPROX_BEFORE.search(text, max(s0, start - 24), start)
+    approximate = approx is not None
+    if approx:
+        start = approx.start()
     # unit after the number: %, currency words, measures
     rest_end = end
     if unit is None:

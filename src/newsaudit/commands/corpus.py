@@ -11,9 +11,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from newsaudit.corpus import DEFAULT_DB, Corpus, IngestInterrupted
 from newsaudit.errors import QueryError
 from newsaudit.settings import Settings
+
+DEFAULT_DB = "newsaudit.db"  # newsaudit.corpus.DEFAULT_DB; the corpus package is imported only when a command runs
 
 
 def _db(parser: argparse.ArgumentParser) -> None:
@@ -51,7 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("trace", help="which outlets carried a claim, first when, credited to whom")
     p.add_argument("text", nargs="?", metavar="TEXT", help="the claim to trace")
     p.add_argument("--claim", type=int, help="trace this stored claim instead")
-    p.add_argument("--threshold", type=float, default=None, help="cosine for 'the same claim' (default 0.78)")
+    p.add_argument("--threshold", type=float, default=None, help="cosine for 'the same claim' (default 0.80)")
     p.add_argument("--json", action="store_true", help="print the trace as JSON")
     _db(p)
     p.set_defaults(func=run_trace)
@@ -62,6 +63,8 @@ def _print_json(data: Any) -> None:
 
 
 def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from newsaudit.corpus import Corpus, IngestInterrupted
+
     err = Console(stderr=True, highlight=False, soft_wrap=True)
 
     def on_error(message: str) -> None:
@@ -85,6 +88,8 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_search(args: argparse.Namespace, settings: Settings) -> int:
+    from newsaudit.corpus import Corpus
+
     with Corpus(args.db, settings, create=False) as corpus:
         result = corpus.search(
             args.query,
@@ -103,7 +108,9 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
     for col in ("id", "outlet", "published", "title", "snippet"):
         table.add_column(col)
     for h in result.articles:
-        table.add_row(str(h.article_id), escape(h.outlet or ""), h.published or "", escape(h.title or ""), escape(h.snippet))
+        table.add_row(
+            str(h.article_id), escape(h.outlet or ""), h.published or "", escape(h.title or ""), escape(h.snippet)
+        )
     console.print(table)
     table = Table(title="claims")
     for col in ("claim", "article", "outlet", "offsets", "text"):
@@ -117,6 +124,8 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_match(args: argparse.Namespace, settings: Settings) -> int:
+    from newsaudit.corpus import Corpus
+
     if (args.text is None) == (args.article is None):
         raise QueryError("give a claim TEXT or --article ID (one of them)")
     with Corpus(args.db, settings, create=False) as corpus:
@@ -146,6 +155,8 @@ def run_match(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_trace(args: argparse.Namespace, settings: Settings) -> int:
+    from newsaudit.corpus import Corpus
+
     if (args.text is None) == (args.claim is None):
         raise QueryError("give a claim TEXT or --claim ID (one of them)")
     with Corpus(args.db, settings, create=False) as corpus:

@@ -39,8 +39,11 @@ def import_factchecks(path: Path, db: Path, fmt: str | None = None) -> tuple[int
     for rec in read_factchecks(path, fmt):
         (errors if isinstance(rec, RecordError) else records).append(rec)  # type: ignore[arg-type]
     if not records:
-        raise InputError(f"{path}: no valid fact-checks ({len(errors)} malformed record(s); first: {errors[0]})"
-                         if errors else f"{path}: no fact-checks found")
+        raise InputError(
+            f"{path}: no valid fact-checks ({len(errors)} malformed record(s); first: {errors[0]})"
+            if errors
+            else f"{path}: no fact-checks found"
+        )
     try:
         from newsaudit.corpus.store import SqliteStore
     except ImportError as exc:

@@ -77,7 +77,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             "max_body": args.max_body,
         }
     )
-    app_from_env()  # build once here so that a bad configuration fails with one line before binding
+    probe = app_from_env()  # build once here so that a bad configuration fails with one line before binding
+    probe.state.newsaudit.close()
+    probe.state.newsaudit.pool.shutdown()
     print(f"newsaudit: serving on http://{_url_host(args.host)}:{args.port}/ (API docs at /docs)", flush=True)
     uvicorn.run(
         "newsaudit.commands.serve:app_from_env",

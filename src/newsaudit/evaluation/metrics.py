@@ -95,6 +95,8 @@ def tc_score(predicted: Iterable[tuple[Hashable, str]], gold: Iterable[tuple[Has
     A prediction is correct if the same span key carries that technique in the gold (each gold pair matches at
     most one prediction). With exactly one prediction per gold line, P = R = F1 = accuracy; spans left without a
     prediction lower only recall. Per technique: P = correct / predicted with it, R = correct / gold with it.
+    The official scorer aligns a span's duplicate lines by position after sorting; this multiset match is the
+    same except that it does not depend on the order of a duplicated span's labels.
     """
     pred = Counter(predicted)
     ref = Counter(gold)

@@ -10,11 +10,13 @@ shares a character with any predicted span of that role (see `metrics.role_score
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from newsaudit.errors import InputError
 from newsaudit.evaluation.brat import ROLES, Fragments, Relation, load_split, relations_from_document
 from newsaudit.evaluation.metrics import role_score
 from newsaudit.evaluation.runner import analyse, progress
@@ -30,11 +32,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="dev/ (default); tune: the 10%% of train/ held out for tuning; train: all of train/",
     )
     parser.add_argument("--limit", type=int, default=0, help="score only the first N articles (0: all)")
+    parser.add_argument(
+        "--errors", type=Path, help="write a JSONL of each article's missed and spurious spans per role (exact)"
+    )
 
 
 def role_spans(relations: list[Relation], role: str) -> list[Fragments]:
     """Every span of one role in a list of relations."""
     return [frags for rel in relations for frags in rel.role(role)]
+
+
+def span_errors(text: str, gold: list[Relation], predicted: list[Relation]) -> dict[str, dict[str, list[str]]]:
+    """Per role, the gold spans no prediction matches exactly ("missed") and the unmatched predictions ("spurious")."""
+    out = {}
+    for role in ROLES:
+        g, p = set(role_spans(gold, role)), set(role_spans(predicted, role))
+        out[role.lower()] = {
+            "missed": [" | ".join(text[s:e] for s, e in f) for f in sorted(g - p)],
+            "spurious": [" | ".join(text[s:e] for s, e in f) for f in sorted(p - g)],
+        }
+    return out
 
 
 def evaluate(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
@@ -55,6 +72,15 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
         gold[article.name] = article.relations
         predicted[article.name] = relations_from_document(attributions)
     seconds = time.perf_counter() - t0
+    if args.errors:
+        texts = {a.name: a.text for a in articles}
+        lines = [
+            json.dumps({"article": k, **span_errors(texts[k], gold[k], predicted[k])}, ensure_ascii=False) for k in gold
+        ]
+        try:
+            args.errors.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write {args.errors}: {exc}") from exc
     result: dict[str, Any] = {
         "split": args.split,
         "articles": len(articles),

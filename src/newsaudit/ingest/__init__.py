@@ -60,6 +60,8 @@ def load(source: str, settings: Settings | None = None, *, stdin: BinaryIO | Non
     """
     settings = settings or Settings()
     if source == "-":
+        if stdin is None and (sys.stdin is None or not hasattr(sys.stdin, "buffer")):
+            raise InputError("there is no standard input to read")
         stream = stdin if stdin is not None else sys.stdin.buffer
         data = text.read_limited(stream, settings.max_input_bytes, "standard input")
         return _from_bytes(data, "standard input", settings, kind=None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -15,10 +16,15 @@ from newsaudit.settings import Settings
 LinkFetcher = Callable[[str, Settings], Document]
 
 
+_FEED_ROOT = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:(?:<!--.*?-->|<\?[^>]*>|<!DOCTYPE[^>]*>)\s*)*<(?:rss|feed|rdf:RDF)[\s>/]",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
 def looks_like_feed(data: bytes) -> bool:
-    """A cheap sniff: an <rss>, <feed> or <rdf:RDF> root near the start."""
-    head = data[:2048].lstrip().lower()
-    return b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head
+    """A cheap sniff: the document's root element (after any XML declaration and comments) is rss, feed or rdf:RDF."""
+    return _FEED_ROOT.match(data[:4096]) is not None
 
 
 def parse_feed(data: bytes, name: str = "the feed") -> Any:

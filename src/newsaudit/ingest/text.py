@@ -15,6 +15,8 @@ from newsaudit.document import Document
 from newsaudit.errors import InputError
 
 TITLE_MAX_CHARS = 200
+# Encoding detection looks at this much of a large non-UTF-8 input, then decodes all of it with the result.
+DETECTION_SAMPLE_BYTES = 1_000_000
 
 # Byte-order marks, longest first (the UTF-32 LE mark starts with the UTF-16 LE one).
 _BOMS = (
@@ -147,6 +149,16 @@ def _detected(data: bytes, name: str) -> str:
     (In mostly-ASCII text, the few accented letters decide little about language coherence, so charset-normalizer's
     ranking among cp1250/cp1252/cp1257 is noise; cp1252 is by far the most common legacy encoding of news text.)
     """
+    if len(data) > DETECTION_SAMPLE_BYTES:
+        # Detect on a sample (cut at a space, not inside a character), then decode everything with that guess.
+        cut = data.rfind(b" ", 0, DETECTION_SAMPLE_BYTES)
+        sample = data[: cut if cut > 0 else DETECTION_SAMPLE_BYTES]
+        with contextlib.suppress(InputError, UnicodeDecodeError, LookupError):
+            return data.decode(_best_encoding(sample, name))
+    return data.decode(_best_encoding(data, name))
+
+
+def _best_encoding(data: bytes, name: str) -> str:
     results = from_bytes(data)
     best = results.best()
     if best is None:
@@ -154,8 +166,9 @@ def _detected(data: bytes, name: str) -> str:
     for match in results:
         if match.chaos <= best.chaos and "cp1252" in match.could_be_from_charset:
             with contextlib.suppress(UnicodeDecodeError):
-                return data.decode("cp1252")
-    return str(best)
+                data.decode("cp1252")
+                return "cp1252"
+    return best.encoding
 
 
 def plain_title(text: str) -> str | None:

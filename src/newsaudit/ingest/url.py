@@ -155,7 +155,12 @@ def fetch(
                 pinned = parsed.copy_with(host=address)
                 headers = {"Host": parsed.netloc.decode("ascii"), "User-Agent": USER_AGENT, "Accept": "*/*"}
                 extensions = {"sni_hostname": parsed.host} if parsed.scheme == "https" else {}
-                request = client.build_request("GET", pinned, headers=headers, extensions=extensions)
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise httpx.TimeoutException("deadline passed")
+                request = client.build_request(
+                    "GET", pinned, headers=headers, extensions=extensions, timeout=httpx.Timeout(remaining)
+                )
                 response = client.send(request, stream=True)
                 try:
                     if response.is_redirect and "location" in response.headers:

@@ -10,7 +10,9 @@ _ATTRIBUTION = re.compile(
     r"\s*[—–]\s*(?P<name>[^\n—–()]{0,80}?)\s*\(@\w{0,30}(?:\)\s*(?:" + _DATE + r"|[A-Z][a-z]{0,8}\s*$)?|\s*$)"
     r"|\s*[—–]\s*(?P<tail>[A-Z*][\w’'.*-]*(?: [A-Z*][\w’'.*-]*){0,3})\s*$"
 )
-_URL = re.compile(r"(?:https?://|www\.)\S+|pic\.twitter\.com/\S*|\b[a-z0-9-]+\.(?:com|org|net|co|ly|gov|news)/\S*", re.I)
+_URL = re.compile(
+    r"(?:https?://|www\.)\S+|pic\.twitter\.com/\S*|\b[a-z0-9-]+\.(?:com|org|net|co|ly|gov|news)/\S*", re.I
+)
 _HANDLE = re.compile(r"(?<![\w@])@+(\w{1,30})")
 _HASHTAG = re.compile(r"#+(\w+)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")

@@ -296,7 +296,7 @@ def _read_html_text(text: str, name: str) -> Iterator[FactCheck | RecordError]:
             found = True
             yield record
     if not found:
-        raise InputError(f"{name}: no ClaimReview found in any <script type=\"application/ld+json\"> element")
+        raise InputError(f'{name}: no ClaimReview found in any <script type="application/ld+json"> element')
 
 
 # ---------------------------------------------------------------- CheckThat! TSV and simple CSV

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -74,11 +75,125 @@ class IndexConfig:
 
 
 STOPWORDS = frozenset(
-    "a about above after again against all am an and any are as at be because been before being below between both "
-    "but by can did do does doing down during each few for from further had has have having he her here hers him "
-    "his how i if in into is it its itself just me more most my no nor not now of off on once only or other our out "
-    "over own same she should so some such than that the their them then there these they this those through to too "
-    "under until up very was we were what when where which while who whom why will with you your rt via amp".split()
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "him",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "you",
+        "your",
+        "rt",
+        "via",
+        "amp",
+    ]
 )
 
 
@@ -180,8 +295,11 @@ class ClaimIndex:
             return 0
         if self.config.use_dense:
             vecs, tvecs = self._embed_items(new, batch_size)
-            self._vectors = vecs if self._vectors is None else np.vstack([self._vectors, vecs])
-            self._title_vectors = tvecs if self._title_vectors is None else np.vstack([self._title_vectors, tvecs])
+            if self._vectors is None or self._title_vectors is None:
+                self._vectors, self._title_vectors = vecs, tvecs
+            else:
+                self._vectors = np.vstack([self._vectors, vecs.astype(self._vectors.dtype)])
+                self._title_vectors = np.vstack([self._title_vectors, tvecs.astype(self._title_vectors.dtype)])
         for item in new:
             self._pos[item.id] = len(self.ids)
             self.ids.append(item.id)
@@ -221,6 +339,7 @@ class ClaimIndex:
         if self._bm25 is None or self._bm25_size != len(self.ids):
             import bm25s
 
+            logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG
             corpus = [tokenize(t + " " + (h or "")) or [""] for t, h in zip(self.texts, self.titles, strict=True)]
             bm25 = bm25s.BM25()
             bm25.index(corpus, show_progress=False)
@@ -247,6 +366,10 @@ class ClaimIndex:
             keys = np.arange(start, len(self.ids), dtype=np.uint64)
             ann.add(keys, self._vectors[start:], log=False)
             self._ann, self._ann_size = ann, len(self.ids)
+            # In ANN mode the matrices only serve per-candidate features: half precision halves their memory.
+            self._vectors = self._vectors.astype(np.float16, copy=False)
+            if self._title_vectors is not None:
+                self._title_vectors = self._title_vectors.astype(np.float16, copy=False)
         return self._ann
 
     def uses_ann(self) -> bool:
@@ -289,9 +412,7 @@ class ClaimIndex:
         qvecs = None
         if self.config.use_dense and self._vectors is not None:
             qvecs = _unit(query_vectors) if query_vectors is not None else _unit(self.embedder.embed(cleaned))
-        return [
-            self._search_one(q, None if qvecs is None else qvecs[i], k) for i, q in enumerate(cleaned)
-        ]
+        return [self._search_one(q, None if qvecs is None else qvecs[i], k) for i, q in enumerate(cleaned)]
 
     def candidates(self, query: str, qvec: np.ndarray | None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Candidate positions from both channels and their per-candidate raw channel scores."""
@@ -315,8 +436,8 @@ class ClaimIndex:
         else:
             scores["bm25"] = scores["bm25_norm"] = np.zeros(len(pos), np.float32)
         if qvec is not None and self._vectors is not None and self._title_vectors is not None:
-            scores["dense"] = self._vectors[pos] @ qvec
-            scores["title_dense"] = self._title_vectors[pos] @ qvec
+            scores["dense"] = self._vectors[pos].astype(np.float32) @ qvec
+            scores["title_dense"] = self._title_vectors[pos].astype(np.float32) @ qvec
         else:
             scores["dense"] = scores["title_dense"] = np.zeros(len(pos), np.float32)
         return pos, scores
@@ -356,6 +477,8 @@ class ClaimIndex:
             if self._vectors is not None and self._title_vectors is not None:
                 np.save(path / "vectors.npy", self._vectors)
                 np.save(path / "title_vectors.npy", self._title_vectors)
+            if self._ann is not None and self._ann_size == len(self.ids):
+                self._ann.save(str(path / "ann.usearch"))
             manifest = {
                 "format": FORMAT,
                 "count": len(self.ids),
@@ -391,6 +514,12 @@ class ClaimIndex:
             if (path / "vectors.npy").exists():
                 index._vectors = np.load(path / "vectors.npy")
                 index._title_vectors = np.load(path / "title_vectors.npy")
+            if (path / "ann.usearch").exists() and index._vectors is not None:
+                from usearch.index import Index
+
+                ann = Index.restore(str(path / "ann.usearch"))
+                if ann is not None and len(ann) == len(index.ids):
+                    index._ann, index._ann_size = ann, len(ann)
         except (OSError, ValueError, KeyError) as exc:
             raise StoreError(f"claim index at {path} is damaged: {exc}") from exc
         if len(index.ids) != manifest.get("count") or (

@@ -57,7 +57,9 @@ class Ranker:
     def from_dict(cls, data: dict[str, Any]) -> Ranker:
         try:
             weights = {str(k): float(v) for k, v in data["weights"].items()}
-            return cls(weights, float(data.get("intercept", 0.0)), str(data.get("name", "ranker")), data.get("meta", {}))
+            return cls(
+                weights, float(data.get("intercept", 0.0)), str(data.get("name", "ranker")), data.get("meta", {})
+            )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ModelError(f"malformed ranker definition: {exc}") from exc
 

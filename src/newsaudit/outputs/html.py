@@ -1,4 +1,9 @@
-"""The self-contained HTML report: the article with highlights per layer, a sources panel and a quantities table."""
+"""The self-contained HTML report: the article with highlights per layer, a sources panel and a quantities table.
+
+To embed the same view in another page (the web app): put ASSETS_CSS in a <style>, render_fragment(doc) in the
+body, and ASSETS_JS in a <script> (allow it by ASSETS_JS_CSP_HASH under a CSP). Fragments inserted later are bound
+with `window.newsauditReport.init(element)`.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,24 @@ import base64
 import hashlib
 import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from importlib import resources
 from typing import Any
 
 from newsaudit.analysis.labels import PTC_TECHNIQUES
-from newsaudit.document import Document
-from newsaudit.outputs.overview import KIND_ORDER, Overview, SourceEntry, format_value, overview, shorten
+from newsaudit.document import Claim, Document, Quantity
+from newsaudit.outputs.overview import (
+    KIND_ORDER,
+    Overview,
+    SourceEntry,
+    display_title,
+    format_value,
+    overview,
+    quoted,
+    shorten,
+)
 from newsaudit.outputs.techniques import TECHNIQUES, technique_info
 
 _TEMPLATES = resources.files("newsaudit.outputs").joinpath("templates")
@@ -22,6 +37,16 @@ ASSETS_CSS: str = _TEMPLATES.joinpath("report.css").read_text(encoding="utf-8")
 ASSETS_JS: str = _TEMPLATES.joinpath("report.js").read_text(encoding="utf-8")
 """The report's script: layer toggles, tooltips, jump-to-source. `window.newsauditReport.init(root)` (re)binds
 a fragment inserted after page load; fragments present at load are bound automatically."""
+
+
+def _csp_hash(source: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+ASSETS_JS_CSP_HASH: str = _csp_hash(ASSETS_JS)
+"""The CSP source expression (`'sha256-...'`) that allows exactly ASSETS_JS as an inline script."""
+
+ClaimHref = Callable[[int, Claim], str | None]
 
 LAYERS: tuple[tuple[str, str], ...] = (
     ("technique", "Techniques"),
@@ -60,63 +85,71 @@ def _technique_index(label: str) -> int:
     return PTC_TECHNIQUES.index(label) if label in PTC_TECHNIQUES else len(PTC_TECHNIQUES)
 
 
-def _source_label(doc: Document, a: int | None) -> str:
+def _source_label(doc: Document, a: int | None, names: dict[int, str] | None = None) -> str:
+    """Who stands behind attribution `a`, by the distinct source's fullest name when known."""
     if a is None or not 0 <= a < len(doc.attributions):
         return "UNSOURCED"
     src = doc.attributions[a].source
     if src is None:
         return "the article itself"
-    return f"{shorten(src.span.text, 60)} ({src.kind})"
+    name = (names or {}).get(a) or src.span.text
+    return f"{shorten(name, 60)} ({src.kind})"
 
 
-def _marks_and_tips(doc: Document) -> tuple[list[_Mark], dict[str, dict[str, str]]]:
-    """Every highlighted span as a mark, plus one tooltip line per referenced item."""
+def _source_names(ov: Overview) -> dict[int, str]:
+    return {i: entry.name for entry in ov.sources for i in entry.attributions}
+
+
+def _tip(layer: str, head: str, body: str, **extra: str) -> dict[str, str]:
+    return {"layer": layer, "head": head, "body": body, **extra}
+
+
+def _quantity_phrase(q: Quantity) -> str:
+    parts = [("about " if q.approximate else "") + format_value(q.value)]
+    if q.unit:
+        parts.append(q.unit)
+    if q.per:
+        parts.append(f"per {q.per}")
+    phrase = " ".join(parts)
+    return f"{phrase}, counting {q.counts}" if q.counts else phrase
+
+
+def _marks_and_tips(doc: Document, names: dict[int, str]) -> tuple[list[_Mark], dict[str, dict[str, str]]]:
+    """Every highlighted span as a mark, plus one tooltip (head and body) per referenced item."""
     marks: list[_Mark] = []
     tips: dict[str, dict[str, str]] = {}
     for i, t in enumerate(doc.techniques):
         info = technique_info(t.technique)
         ref = f"t{i}"
-        marks.append(_Mark(t.span.start, t.span.end, "technique", ref, "na-tech", _technique_index(t.technique)))
-        tips[ref] = {
-            "layer": "technique",
-            "technique": str(_technique_index(t.technique)),
-            "text": f"{info.name} ({t.score:.2f}): {info.explanation}",
-        }
+        idx = _technique_index(t.technique)
+        marks.append(_Mark(t.span.start, t.span.end, "technique", ref, "na-tech", idx))
+        tips[ref] = _tip("technique", f"{info.name} ({t.score:.2f})", info.explanation, technique=str(idx))
     for i, att in enumerate(doc.attributions):
         ref = f"a{i}"
         if att.source is not None:
             kind = att.source.kind
             marks.append(_Mark(att.source.span.start, att.source.span.end, "source", ref, f"na-src na-k-{kind}"))
             sub = f" / {att.source.subtype}" if att.source.subtype else ""
-            tips[ref + "s"] = {"layer": "source", "text": f"Source: {shorten(att.source.span.text, 60)} ({kind}{sub})"}
+            tips[ref + "s"] = _tip("source", f"Source, {kind}{sub}", shorten(att.source.span.text, 80))
         if att.cue is not None:
             marks.append(_Mark(att.cue.start, att.cue.end, "cue", ref, "na-cue"))
-            tips[ref + "q"] = {"layer": "cue", "text": f"Attribution cue: {shorten(att.cue.text, 40)}"}
+            tips[ref + "q"] = _tip("cue", "Attribution cue", shorten(att.cue.text, 40))
         kind = att.source.kind if att.source else "self"
         marks.append(_Mark(att.content.start, att.content.end, "content", ref, f"na-content na-ck-{kind}"))
-        tips[ref + "c"] = {"layer": "content", "text": f"Attributed to {_source_label(doc, i)}"}
+        tips[ref + "c"] = _tip("content", "Attributed to", _source_label(doc, i, names))
     for i, q in enumerate(doc.quantities):
         ref = f"q{i}"
         cls = "na-qty na-unsourced" if q.attribution is None else "na-qty"
         marks.append(_Mark(q.span.start, q.span.end, "quantity", ref, cls))
-        parts = [format_value(q.value)]
-        if q.unit:
-            parts.append(q.unit)
-        if q.per:
-            parts.append(f"per {q.per}")
-        if q.counts:
-            parts.append(f"({q.counts})")
-        approx = "about " if q.approximate else ""
-        tips[ref] = {
-            "layer": "quantity",
-            "text": f"Figure: {approx}{' '.join(parts)}, {_source_label(doc, q.attribution)}",
-        }
+        tips[ref] = _tip(
+            "quantity", "Figure", f"{_quantity_phrase(q)}; source: {_source_label(doc, q.attribution, names)}"
+        )
     for i, c in enumerate(doc.claims):
         ref = f"c{i}"
         cls = "na-claim na-claim-unsourced" if c.attribution is None else "na-claim"
         marks.append(_Mark(c.span.start, c.span.end, "claim", ref, cls))
-        score = "" if c.checkworthy is None else f", check-worthiness {c.checkworthy:.2f}"
-        tips[ref] = {"layer": "claim", "text": f"Claim{score}, source: {_source_label(doc, c.attribution)}"}
+        score = "" if c.checkworthy is None else f" (check-worthiness {c.checkworthy:.2f})"
+        tips[ref] = _tip("claim", f"Claim{score}", f"source: {_source_label(doc, c.attribution, names)}")
     return [m for m in marks if m.end > m.start], tips
 
 
@@ -128,6 +161,9 @@ def _segment_style(techniques: list[int]) -> str:
     step = 100 / len(colours)
     stops = ",".join(f"{c} {k * step:.1f}% {(k + 1) * step:.1f}%" for k, c in enumerate(colours))
     return f"--na-bg:linear-gradient(180deg,{stops})"
+
+
+_TIP_ORDER = {"technique": 0, "quantity": 1, "source": 2, "cue": 3, "content": 4, "claim": 5}
 
 
 def highlighted_text(doc: Document, marks: list[_Mark], tips: dict[str, dict[str, str]]) -> str:
@@ -165,7 +201,7 @@ def highlighted_text(doc: Document, marks: list[_Mark], tips: dict[str, dict[str
                 techniques.append(m.technique)
             if m.end == b and m.layer == "quantity" and "na-unsourced" in m.classes:
                 classes.add("na-qend")
-        keys = list(dict.fromkeys(tip_keys))
+        keys = sorted(dict.fromkeys(tip_keys), key=lambda k: _TIP_ORDER.get(tips.get(k, {}).get("layer", ""), 9))
         attrs = [
             f'class="{_esc(" ".join(sorted(classes)))}"',
             f'data-r="{_esc(" ".join(refs))}"',
@@ -174,7 +210,7 @@ def highlighted_text(doc: Document, marks: list[_Mark], tips: dict[str, dict[str
         if techniques:
             attrs.append(f'data-t="{" ".join(map(str, techniques))}"')
             attrs.append(f'style="{_esc(_segment_style(techniques))}"')
-        title = "\n".join(tips[k]["text"] for k in keys if k in tips)
+        title = "\n".join(f"{tips[k]['head']}: {tips[k]['body']}" for k in keys if k in tips)
         attrs.append(f'title="{_esc(title)}"')
         out.append(f"<span {' '.join(attrs)}>{piece}</span>")
     return "".join(out)
@@ -185,7 +221,7 @@ def _pct(part: int, whole: int) -> str:
 
 
 def _header(doc: Document, ov: Overview) -> str:
-    title = doc.title or "Untitled article"
+    title = display_title(doc)
     meta: list[str] = []
     if doc.outlet:
         meta.append(f'<span class="na-outlet">{_esc(doc.outlet)}</span>')
@@ -271,22 +307,23 @@ def _sources_panel(doc: Document, ov: Overview) -> str:
             cue = f'<span class="na-cue-word">{_esc(shorten(att.cue.text, 30))}</span> ' if att.cue else ""
             items.append(
                 f'<li><button type="button" class="na-jump" data-target="a{i}">{cue}'
-                f"“{_esc(shorten(att.content.text, 150))}”</button></li>"
+                f"{_esc(quoted(shorten(att.content.text, 150)))}</button></li>"
             )
         return (
             f'<li class="na-source" data-kind="{_esc(entry.kind if entry else "self")}">'
             f'<div class="na-source-head">{badge}{head}{extra}</div>'
-            f'<ol class="na-claims-list">{"".join(items)}</ol></li>'
+            f'<ul class="na-claims-list">{"".join(items)}</ul></li>'
         )
 
     groups: list[str] = []
-    for kind in KIND_ORDER:
+    extra_kinds = sorted({e.kind for e in ov.sources} - set(KIND_ORDER))  # only from hand-made or foreign JSON
+    for kind in (*KIND_ORDER, *extra_kinds):
         entries = [e for e in ov.sources if e.kind == kind]
         if not entries:
             continue
         body = "".join(entry_html(e, e.attributions) for e in entries)
         groups.append(
-            f'<h3 class="na-group"><span class="na-dot na-k-{kind}"></span>{_esc(KIND_LABELS[kind])}'
+            f'<h3 class="na-group"><span class="na-dot na-k-{_esc(kind)}"></span>{_esc(KIND_LABELS.get(kind, kind))}'
             f' <small>{len(entries)}</small></h3><ul class="na-sources">{body}</ul>'
         )
     if ov.article_voice:
@@ -371,13 +408,13 @@ def _summary_panel(doc: Document, ov: Overview) -> str:
     )
 
 
-def _quantities_table(doc: Document) -> str:
+def _quantities_table(doc: Document, names: dict[int, str]) -> str:
     if not doc.quantities:
         body = '<p class="na-empty">No figures were found.</p>'
     else:
         rows = []
         for i, q in enumerate(doc.quantities):
-            src = _source_label(doc, q.attribution)
+            src = _source_label(doc, q.attribution, names)
             cls = ' class="na-row-unsourced"' if q.attribution is None else ""
             src_html = '<span class="na-flag">UNSOURCED</span>' if q.attribution is None else _esc(src)
             rows.append(
@@ -393,6 +430,48 @@ def _quantities_table(doc: Document) -> str:
     return f'<section class="na-panel na-panel-quantities"><h2>Figures</h2>{body}</section>'
 
 
+def _safe_href(href: str | None) -> str | None:
+    """Only same-site paths and http(s) URLs may become links."""
+    if not href:
+        return None
+    if href.startswith("/") and not href.startswith("//"):
+        return href
+    return href if href.lower().startswith(("http://", "https://")) else None
+
+
+def _claims_table(doc: Document, names: dict[int, str], claim_href: ClaimHref | None) -> str:
+    if not doc.claims:
+        return '<section class="na-panel na-panel-claims"><h2>Claims</h2><p class="na-empty">No claims.</p></section>'
+    scored = any(c.checkworthy is not None for c in doc.claims)
+    rows = []
+    for i, c in enumerate(doc.claims):
+        src = doc.attributions[c.attribution].source if c.attribution is not None else None
+        kind = src.kind if src else ("self" if c.attribution is not None else "none")
+        if c.attribution is None:
+            src_html = '<span class="na-flag">UNSOURCED</span>'
+        else:
+            src_html = f'<span class="na-dot na-k-{kind}"></span>{_esc(_source_label(doc, c.attribution, names))}'
+        cells = [
+            f'<td class="na-c-text">{_esc(shorten(c.span.text, 220))}</td>',
+            f"<td>{src_html}</td>",
+        ]
+        if scored:
+            cells.append(f'<td class="na-num">{"" if c.checkworthy is None else f"{c.checkworthy:.2f}"}</td>')
+        if claim_href is not None:
+            href = _safe_href(claim_href(i, c))
+            link = f'<a href="{_esc(href)}" class="na-claim-link">matches →</a>' if href else ""
+            cells.append(f"<td>{link}</td>")
+        cls = ' class="na-row-unsourced"' if c.attribution is None else ""
+        rows.append(f'<tr{cls} data-target="c{i}" tabindex="0">{"".join(cells)}</tr>')
+    heads = ["Claim", "Source"] + (["Check-worthy"] if scored else []) + ([""] if claim_href is not None else [])
+    head = "".join(f"<th>{_esc(h)}</th>" for h in heads)
+    return (
+        f'<section class="na-panel na-panel-claims"><h2>Claims <small>{len(doc.claims)}</small></h2>'
+        f'<table class="na-qtable na-ctable"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        "</section>"
+    )
+
+
 def _script_data(doc: Document, tips: dict[str, dict[str, str]]) -> dict[str, Any]:
     return {
         "tips": tips,
@@ -404,17 +483,21 @@ def _script_data(doc: Document, tips: dict[str, dict[str, str]]) -> dict[str, An
     }
 
 
-def render_fragment(doc: Document) -> str:
-    """The report body (header, toolbar, highlighted text, panels) without <html>/<head>; needs ASSETS_CSS/JS."""
+def render_fragment(doc: Document, *, claim_href: ClaimHref | None = None) -> str:
+    """The report body (header, toolbar, highlighted text, panels) without <html>/<head>; needs ASSETS_CSS/JS.
+
+    `claim_href(index, claim)` may return a link (a site path or http(s) URL) shown next to each claim."""
     ov = overview(doc)
-    marks, tips = _marks_and_tips(doc)
+    names = _source_names(ov)
+    marks, tips = _marks_and_tips(doc, names)
     return (
         '<div class="na-report" data-na-root>'
         + _header(doc, ov)
         + _toolbar(doc, ov)
         + '<div class="na-body"><main class="na-main">'
         + f'<article class="na-text" lang="en">{highlighted_text(doc, marks, tips)}</article>'
-        + _quantities_table(doc)
+        + _quantities_table(doc, names)
+        + _claims_table(doc, names, claim_href)
         + '</main><aside class="na-side">'
         + _sources_panel(doc, ov)
         + _summary_panel(doc, ov)
@@ -426,15 +509,11 @@ def render_fragment(doc: Document) -> str:
     )
 
 
-def _csp_hash(source: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
-
-
-def render(doc: Document) -> str:
+def render(doc: Document, *, claim_href: ClaimHref | None = None) -> str:
     """One self-contained HTML page: inline CSS and JS, nothing loaded from the network, article text escaped."""
     # The CSP allows only our own script (by hash) and inline styles, and no network loads at all.
-    csp = f"default-src 'none'; style-src 'unsafe-inline'; script-src {_csp_hash(ASSETS_JS)}; img-src data:"
-    title = doc.title or "Untitled article"
+    csp = f"default-src 'none'; style-src 'unsafe-inline'; script-src {ASSETS_JS_CSP_HASH}; img-src data:"
+    title = display_title(doc)
     return (
         "<!doctype html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
@@ -442,5 +521,6 @@ def render(doc: Document) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_esc(title)} · newsaudit</title>"
         f"<style>{ASSETS_CSS}</style></head>"
-        f'<body class="na-page">{render_fragment(doc)}<script>{ASSETS_JS}</script></body></html>\n'
+        f'<body class="na-page">{render_fragment(doc, claim_href=claim_href)}'
+        f"<script>{ASSETS_JS}</script></body></html>\n"
     )

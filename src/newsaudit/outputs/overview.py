@@ -66,7 +66,7 @@ def overview(doc: Document) -> Overview:
         entry = by_key.get(key)
         if entry is None:
             entry = SourceEntry(
-                name=re.sub(r"\s+", " ", att.source.span.text).strip(),
+                name=re.sub(r"\s+", " ", att.source.span.text).strip().rstrip(",;:"),
                 kind=att.source.kind,
                 subtype=att.source.subtype,
                 first_offset=att.source.span.start,
@@ -75,11 +75,16 @@ def overview(doc: Document) -> Overview:
         entry.attributions.append(i)
         attr_entry[i] = entry
 
-    # A one-word named source ("Marsh") joins the single longer named source ending in that word.
+    # A one-word named source ("Marsh") joins the single longer named source whose name (before any comma
+    # apposition, as in "Tomas Reyes, head of the union") ends in that word.
     for (kind, key), entry in list(by_key.items()):
         if kind != "named" or " " in key:
             continue
-        hosts = [e for (k, n), e in by_key.items() if k == "named" and e is not entry and n.endswith(" " + key)]
+        hosts = [
+            e
+            for (k, n), e in by_key.items()
+            if k == "named" and e is not entry and n.split(",", 1)[0].strip().endswith(" " + key)
+        ]
         if len(hosts) == 1:
             host = hosts[0]
             host.attributions = sorted(host.attributions + entry.attributions)
@@ -142,3 +147,18 @@ def format_value(value: float) -> str:
     if value == int(value) and abs(value) < 1e15:
         return f"{int(value):,}"
     return f"{value:,.6g}" if abs(value) >= 1000 else f"{value:g}"
+
+
+def quoted(text: str) -> str:
+    """Wrap attributed content in quotation marks unless it already is a quotation."""
+    return text if text[:1] in "\"“‘«'" else f"“{text}”"
+
+
+def display_title(doc: Document) -> str:
+    """The article's title, else its first line when that looks like a headline, else a placeholder."""
+    if doc.title and doc.title.strip():
+        return doc.title.strip()
+    first = doc.text.strip().split("\n", 1)[0].strip()
+    if first and len(first) <= 160 and doc.text.strip() != first:
+        return first
+    return "Untitled article"

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from newsaudit.document import Document
-from newsaudit.outputs.overview import KIND_ORDER, format_value, overview, shorten
+from newsaudit.outputs.overview import KIND_ORDER, display_title, format_value, overview, quoted, shorten
 from newsaudit.outputs.techniques import technique_info
 
 KIND_STYLES = {"named": "bold blue", "vague": "bold dark_orange", "anonymous": "bold red", "self": "bold grey50"}
@@ -16,7 +16,7 @@ KIND_STYLES = {"named": "bold blue", "vague": "bold dark_orange", "anonymous": "
 
 def _header(doc: Document) -> Text:
     head = Text()
-    head.append(doc.title or "Untitled article", style="bold")
+    head.append(display_title(doc), style="bold")
     meta = [m for m in (doc.outlet, doc.author, doc.published, doc.url) if m]
     if meta:
         head.append("\n" + " · ".join(meta), style="grey50")
@@ -57,7 +57,7 @@ def render(doc: Document, console: Console) -> None:
                     said.append("\n")
                 if att.cue:
                     said.append(shorten(att.cue.text, 30) + " ", style="italic grey50")
-                said.append("“" + shorten(att.content.text, 140) + "”")
+                said.append(quoted(shorten(att.content.text, 140)))
             kind_text = Text(kind + (f" / {subtype}" if subtype else ""), style=KIND_STYLES.get(kind, ""))
             table.add_row(Text(name, style=KIND_STYLES.get(kind, "")), kind_text, said)
         console.print(table)

@@ -30,6 +30,7 @@ from newsaudit.errors import (
     RecordError,
     StoreError,
 )
+from newsaudit.outputs.json import dumps
 from newsaudit.server import inputs as article_input
 from newsaudit.server.corpus_routes import install_corpus_routes
 from newsaudit.server.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit, PoolFull, WorkerPool
@@ -184,11 +185,15 @@ def create_app(
 
     # ---- API ----
 
-    @app.post("/api/analyze", tags=["analysis"], responses=ERROR_RESPONSES)
-    async def api_analyze(item: ArticleInput) -> dict[str, Any]:
+    @app.post(
+        "/api/analyze",
+        tags=["analysis"],
+        responses={**ERROR_RESPONSES, 200: {"description": "the JSON contract (schema newsaudit/1)"}},
+    )
+    async def api_analyze(item: ArticleInput) -> Response:
         """Analyse one article (text, HTML or URL) and return the JSON contract (schema newsaudit/1)."""
-        doc = await pool.run(state.analyze, item)
-        return doc.to_dict()
+        body = await pool.run(lambda: dumps(state.analyze(item)).encode("utf-8"))
+        return Response(body, media_type="application/json")
 
     @app.get("/api/health", tags=["server"])
     async def api_health() -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -36,6 +36,9 @@ def _filters(
     return {k: v.strip() for k, v in values.items() if v and v.strip()}
 
 
+FilterParams = Annotated[dict[str, str], Depends(_filters)]
+
+
 def _not_found(what: str, ident: int) -> HTTPException:
     return HTTPException(404, f"no {what} with id {ident}")
 
@@ -57,7 +60,7 @@ def install_corpus_routes(app: FastAPI, state: ServerState, page: PageFn) -> Non
 
     @app.get("/api/articles", tags=["corpus"], responses=ERROR_RESPONSES)
     async def api_articles(
-        filters: dict[str, str] = Depends(_filters),
+        filters: FilterParams,
         offset: int = Query(0, ge=0),
         limit: int = Query(50, ge=1, le=1000),
     ) -> dict[str, Any]:
@@ -75,8 +78,8 @@ def install_corpus_routes(app: FastAPI, state: ServerState, page: PageFn) -> Non
 
     @app.get("/api/search", tags=["corpus"], responses=ERROR_RESPONSES)
     async def api_search(
+        filters: FilterParams,
         q: str = Query(..., description="search terms (SQLite FTS5 over articles and claims)"),
-        filters: dict[str, str] = Depends(_filters),
         limit: int = Query(20, ge=1, le=1000),
     ) -> dict[str, Any]:
         """Full-text search over article titles and texts and over claims."""

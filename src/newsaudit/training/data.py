@@ -19,6 +19,7 @@ class TaggedText:
     task: str  # "ptc" or "polnear"
     techniques: list[tuple[int, int, int]] = field(default_factory=list)
     roles: list[tuple[int, int, int]] = field(default_factory=list)
+    gold_fragments: dict[str, list[tuple[tuple[int, int], ...]]] = field(default_factory=dict)  # PolNeAR, per role
 
 
 def _read(path: Path) -> str:
@@ -57,11 +58,14 @@ def load_polnear(data_dir: Path, split: str) -> list[TaggedText]:
     out = []
     for art in load_split(data_dir / "polnear" / split):
         roles = []
+        gold: dict[str, list[tuple[tuple[int, int], ...]]] = {r: [] for r in ATTRIBUTION_ROLES}
         for rel in art.relations:
             for r, role in enumerate(ATTRIBUTION_ROLES):
                 for frags in rel.role(role):
                     roles.extend((r, s, e) for s, e in frags)
-        out.append(TaggedText(art.name, art.text, "polnear", roles=sorted(set(roles), key=lambda x: (x[1], x[2]))))
+                    gold[role].append(tuple(frags))
+        roles = sorted(set(roles), key=lambda x: (x[1], x[2]))
+        out.append(TaggedText(art.name, art.text, "polnear", roles=roles, gold_fragments=gold))
     return out
 
 

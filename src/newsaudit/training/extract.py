@@ -52,11 +52,19 @@ def corpus_states(
             return states
     t0, out, n_tok = time.time(), [], 0
     for b in range(0, len(items), batch):
-        group = encode_texts(encoder, [t.text for t in items[b : b + batch]], window=window, stride=stride)
+        part_path = path.with_name(f"{path.stem}.part{b:05d}.npz")
+        group_items = items[b : b + batch]
+        if part_path.exists() and load_states(part_path)[0] == [t.name for t in group_items]:
+            group = load_states(part_path)[1]
+        else:
+            group = encode_texts(encoder, [t.text for t in group_items], window=window, stride=stride)
+            save_states(part_path, group_items, group)
         out.extend(group)
         n_tok += sum(len(g.offsets) for g in group)
         log.info("%s: %d/%d texts, %.0f tokens/s", path.name, len(out), len(items), n_tok / (time.time() - t0))
     save_states(path, items, out)
+    for part in path.parent.glob(f"{path.stem}.part*.npz"):
+        part.unlink()
     return out
 
 
@@ -67,15 +75,24 @@ def pooled_sentences(encoder: OnnxEncoder, texts: list[str], path: Path, *, batc
         if int(data["n"]) == len(texts):
             log.info("loaded %s", path)
             return data["pooled"]
-    t0, rows = time.time(), []
-    for b in range(0, len(texts), batch):
-        for st in encode_texts(encoder, texts[b : b + batch], batch_size=batch):
+    t0, parts = time.time(), []
+    step = batch * 20
+    for b in range(0, len(texts), step):
+        part_path = path.with_name(f"{path.stem}.part{b:05d}.npy")
+        if part_path.exists():
+            parts.append(np.load(part_path))
+            continue
+        rows = []
+        for st in encode_texts(encoder, texts[b : b + step], batch_size=batch):
             rows.append(st.states.mean(0) if len(st.states) else np.zeros(encoder_dim(encoder), dtype=np.float32))
-        if (b // batch) % 10 == 0:
-            log.info("%s: %d/%d sentences, %.1f s", path.name, len(rows), len(texts), time.time() - t0)
-    pooled = np.stack(rows).astype(np.float32)
+        parts.append(np.stack(rows).astype(np.float32))
+        np.save(part_path, parts[-1])
+        log.info("%s: %d/%d sentences, %.1f s", path.name, b + len(rows), len(texts), time.time() - t0)
+    pooled = np.concatenate(parts).astype(np.float32)
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez(path, pooled=pooled, n=len(texts))
+    for part in path.parent.glob(f"{path.stem}.part*.npy"):
+        part.unlink()
     return pooled
 
 

@@ -31,7 +31,7 @@ class TrainConfig:
     window: int = 254
     train_stride: int = 224
     runtime_stride: int = 224
-    polnear_fraction: float = 0.2
+    polnear_fraction: float = 0.1
     epochs: int = 12
     batch_size: int = 16
     lr_encoder: float = 5e-5
@@ -121,7 +121,7 @@ def train_top(
 ):
     """Train the top layers and heads on cached states; returns the torch module."""
     import torch
-    import torch.nn.functional as F  # noqa: N812
+    import torch.nn.functional as F
 
     seed_everything(cfg.seed)
     model = TopModel.build(base, cfg.frozen_layers)

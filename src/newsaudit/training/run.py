@@ -70,7 +70,13 @@ def extract_all(cfg: TrainConfig, data_dir: Path, cache_dir: Path, threads: int)
 
 
 def train_and_export(
-    config_path: Path, data_dir: Path, out_root: Path, cache_dir: Path, command: str, threads: int = 2, stage: str = "all"
+    config_path: Path,
+    data_dir: Path,
+    out_root: Path,
+    cache_dir: Path,
+    command: str,
+    threads: int = 2,
+    stage: str = "all",
 ) -> Path | None:
     """Run the stages; returns the model folder written under `out_root` (None for `--stage extract`)."""
     import torch

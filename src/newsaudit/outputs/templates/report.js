@@ -64,15 +64,10 @@
         var tip = tips[k];
         if (!tip || !visible(tip)) return;
         var line = document.createElement("div");
-        var cut = tip.text.indexOf(": ");
-        if (cut > 0) {
-          var head = document.createElement("b");
-          head.textContent = tip.text.slice(0, cut + 1);
-          line.appendChild(head);
-          line.appendChild(document.createTextNode(" " + tip.text.slice(cut + 2)));
-        } else {
-          line.textContent = tip.text;
-        }
+        var head = document.createElement("b");
+        head.textContent = tip.head + ": ";
+        line.appendChild(head);
+        line.appendChild(document.createTextNode(tip.body));
         tooltip.appendChild(line);
       });
       if (!tooltip.firstChild) { tooltip.hidden = true; return; }
@@ -112,9 +107,22 @@
         segs.forEach(function (el) { el.classList.remove("na-flash"); });
       }, 1900);
     }
+    // From the text to the sources panel: clicking an attributed passage shows its entry in the panel.
+    function showInPanel(seg) {
+      var refs = (seg.getAttribute("data-r") || "").split(" ").filter(function (r) { return /^a[0-9]+$/.test(r); });
+      if (!refs.length) return;
+      var item = root.querySelector('.na-jump[data-target="' + refs[refs.length - 1] + '"]');
+      if (!item) return;
+      item.scrollIntoView({ behavior: "smooth", block: "nearest" });
+      item.classList.remove("na-flash-item");
+      void item.offsetWidth;
+      item.classList.add("na-flash-item");
+    }
     root.addEventListener("click", function (e) {
       var btn = e.target.closest ? e.target.closest("[data-target]") : null;
       if (btn && root.contains(btn)) jump(btn.getAttribute("data-target"));
+      var seg = !btn && e.target.closest ? e.target.closest(".na-text .na-seg") : null;
+      if (seg && root.contains(seg)) showInPanel(seg);
       var dl = e.target.closest ? e.target.closest("[data-na-download]") : null;
       if (dl && data.document) {
         var blob = new Blob([JSON.stringify(data.document, null, 2)], { type: "application/json" });

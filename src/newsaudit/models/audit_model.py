@@ -1,0 +1,206 @@
+"""The shipped multi-task model at run time: one encoder pass per window, then technique, role and claim heads.
+
+A model folder holds `config.json`, `heads.onnx` (BiLSTM adapter + token heads over encoder states), `heads.npz`
+(span-classifier and check-worthiness weights) and `MODEL_CARD.md`; the encoder is the folder named by
+`config["encoder"]` (default: the shipped base MiniLM), so the pipeline's embeddings and these heads share it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from newsaudit.analysis.labels import ATTRIBUTION_ROLES, PTC_TECHNIQUES
+from newsaudit.errors import ModelError
+from newsaudit.models.chunking import runs, snap_to_words
+from newsaudit.models.encoder import MODELS_DIR, OnnxEncoder, shared_encoder
+from newsaudit.models.span_features import span_vector
+from newsaudit.models.token_states import TokenStates, encode_texts
+
+DEFAULT_MODEL = MODELS_DIR / "newsaudit-multitask"
+ANY = len(PTC_TECHNIQUES)  # column of the "any technique" tagger
+
+
+@dataclass
+class ModelOutput:
+    """Per word piece: offsets, technique probabilities [n, 15], role-tag probabilities [n, 7], span features."""
+
+    text: str
+    tokens: TokenStates
+    tech: np.ndarray
+    roles: np.ndarray
+    feats: np.ndarray
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    e = np.exp(x - x.max(-1, keepdims=True))
+    return e / e.sum(-1, keepdims=True)
+
+
+class AuditModel:
+    """Loads a model folder; `run(texts)` does one encoder pass per window and all token heads."""
+
+    def __init__(self, model_dir: str | Path = DEFAULT_MODEL, *, threads: int | None = None):
+        import onnxruntime as ort
+
+        self.model_dir = Path(model_dir)
+        cfg_path, onnx_path, npz_path = (self.model_dir / n for n in ("config.json", "heads.onnx", "heads.npz"))
+        if not (cfg_path.exists() and onnx_path.exists() and npz_path.exists()):
+            raise ModelError(f"no trained model at {self.model_dir} (needs config.json, heads.onnx, heads.npz)")
+        try:
+            self.config = json.loads(cfg_path.read_text(encoding="utf-8"))
+            weights = np.load(npz_path)
+            self.weights = {k: weights[k] for k in weights.files}
+            opts = ort.SessionOptions()
+            opts.intra_op_num_threads = (
+                threads or int(os.environ.get("NEWSAUDIT_THREADS", "0")) or (os.cpu_count() or 1)
+            )
+            opts.inter_op_num_threads = 1
+            self.session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # corrupt files: json, numpy and onnxruntime raise their own errors
+            raise ModelError(f"cannot load model {self.model_dir}: {exc}") from exc
+        enc = self.config.get("encoder")
+        self.encoder: OnnxEncoder = shared_encoder(str(self.model_dir / enc) if enc else None)
+        self.window = int(self.config.get("window", 254))
+        self.stride = int(self.config.get("stride", 224))
+        self.si_threshold = float(self.config.get("si_threshold", 0.5))
+        self.cw_threshold = float(self.config.get("checkworthy_threshold", 0.5))
+
+    # -- token heads -------------------------------------------------------------------------------------------
+    def heads(self, text: str, tokens: TokenStates) -> ModelOutput:
+        """Run the token heads over an article's merged encoder states."""
+        n = len(tokens.offsets)
+        if n == 0:
+            z = np.zeros((0,), dtype=np.float32)
+            return ModelOutput(text, tokens, z.reshape(0, ANY + 1), z.reshape(0, 7), z.reshape(0, 1))
+        tech, roles, feats = self.session.run(None, {"states": tokens.states[None].astype(np.float32)})
+        return ModelOutput(text, tokens, _sigmoid(tech[0]), _softmax(roles[0]), feats[0])
+
+    def run(self, texts: Sequence[str]) -> list[ModelOutput]:
+        """Encoder (one pass per window) and token heads for each text."""
+        states = encode_texts(self.encoder, list(texts), window=self.window, stride=self.stride)
+        return [self.heads(t, s) for t, s in zip(texts, states, strict=True)]
+
+    # -- persuasion techniques ---------------------------------------------------------------------------------
+    def si_spans(self, out: ModelOutput, threshold: float | None = None) -> list[tuple[int, int, float]]:
+        """Technique spans (any technique): runs of word pieces above the threshold, snapped to words."""
+        thr = self.si_threshold if threshold is None else threshold
+        spans = []
+        offsets = out.tokens.offsets
+        for i, j in runs(out.tech[:, ANY] >= thr):
+            s, e = snap_to_words(out.text, offsets[i][0], offsets[j - 1][1])
+            if e > s:
+                spans.append((s, e, float(out.tech[i:j, ANY].mean())))
+        return spans
+
+    def span_probs(self, out: ModelOutput, start: int, end: int) -> np.ndarray:
+        """P(technique) for a given span [14], from the span classifier."""
+        rng = out.tokens.token_range(start, end)
+        if rng is None or len(out.feats) == 0:
+            return np.full(len(PTC_TECHNIQUES), 1.0 / len(PTC_TECHNIQUES), dtype=np.float32)
+        vec = span_vector(out.feats, rng[0], rng[1], out.text, start, end)
+        return _softmax(vec @ self.weights["tc_w"] + self.weights["tc_b"])
+
+    def label_spans(self, out: ModelOutput, spans: Sequence[tuple[int, int]]) -> list[tuple[str, float]]:
+        """Best technique and its probability for each given span."""
+        result = []
+        for s, e in spans:
+            p = self.span_probs(out, s, e)
+            k = int(p.argmax())
+            result.append((PTC_TECHNIQUES[k], float(p[k])))
+        return result
+
+    # -- attribution roles -------------------------------------------------------------------------------------
+    def role_spans(self, out: ModelOutput) -> list[tuple[str, int, int, float]]:
+        """(role, start, end, mean probability) from BIO tags: B starts a span, I continues one of the same role."""
+        tags = out.roles.argmax(-1)
+        offsets = out.tokens.offsets
+        spans = []
+        cur: list[int] | None = None  # [role, first token, last token]
+
+        def close() -> None:
+            if cur is not None:
+                r, i, j = cur
+                s, e = snap_to_words(out.text, offsets[i][0], offsets[j][1])
+                if e > s:
+                    prob = float(out.roles[i : j + 1, [1 + 2 * r, 2 + 2 * r]].sum(-1).mean())
+                    spans.append((ATTRIBUTION_ROLES[r], s, e, prob))
+
+        for t, tag in enumerate(tags):
+            if tag == 0:
+                close()
+                cur = None
+                continue
+            r, begin = (tag - 1) // 2, tag % 2 == 1
+            if begin or cur is None or cur[0] != r:
+                close()
+                cur = [int(r), t, t]
+            else:
+                cur[2] = t
+        close()
+        return spans
+
+    # -- check-worthiness --------------------------------------------------------------------------------------
+    def checkworthy_pooled(self, pooled: np.ndarray) -> np.ndarray:
+        """P(check-worthy) for mean-pooled encoder states [n, dim]."""
+        if len(pooled) == 0:
+            return np.zeros((0,), dtype=np.float32)
+        z = (pooled - self.weights["cw_mean"]) / self.weights["cw_scale"]
+        if "cw_w1" in self.weights:  # one-hidden-layer MLP head (ReLU)
+            z = np.maximum(z @ self.weights["cw_w1"] + self.weights["cw_b1"], 0.0)
+        return _sigmoid(z @ self.weights["cw_w"] + self.weights["cw_b"]).astype(np.float32)
+
+    def pooled_spans(self, out: ModelOutput, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+        """Mean encoder state of the word pieces in each span [n, dim] (zeros for spans without word pieces)."""
+        dim = out.tokens.states.shape[1] if out.tokens.states.ndim == 2 else 384
+        rows = []
+        for s, e in spans:
+            rng = out.tokens.token_range(s, e)
+            rows.append(out.tokens.states[rng[0] : rng[1]].mean(0) if rng else np.zeros(dim, dtype=np.float32))
+        return np.stack(rows) if rows else np.zeros((0, dim), dtype=np.float32)
+
+    def score_sentences(self, texts: Sequence[str]) -> np.ndarray:
+        """P(check-worthy) of standalone sentences."""
+        states = encode_texts(self.encoder, list(texts), window=self.window, stride=self.stride)
+        dim = 384
+        pooled = np.stack([st.states.mean(0) if len(st.offsets) else np.zeros(dim, np.float32) for st in states])
+        return self.checkworthy_pooled(pooled) if len(texts) else np.zeros((0,), dtype=np.float32)
+
+
+def model_path(settings_model_dir: str | None = None) -> Path:
+    """The model folder: the settings' `model_dir` if given, else the shipped one."""
+    return Path(settings_model_dir) if settings_model_dir else DEFAULT_MODEL
+
+
+def model_available(settings_model_dir: str | None = None) -> bool:
+    path = model_path(settings_model_dir)
+    return all((path / n).exists() for n in ("config.json", "heads.onnx", "heads.npz"))
+
+
+@lru_cache(maxsize=2)
+def load_model(model_dir: str | None = None) -> AuditModel:
+    """One loaded model per folder per process (raises ModelError when it is missing)."""
+    return AuditModel(model_path(model_dir))
+
+
+CACHE_KEY = "newsaudit.model_output"
+
+
+def document_output(doc, model: AuditModel) -> ModelOutput:  # type: ignore[no-untyped-def]
+    """The model's output for a Document, computed once and kept in `doc.cache` for every model step."""
+    key = (CACHE_KEY, str(model.model_dir))
+    out = doc.cache.get(key)
+    if out is None or out.text != doc.text:
+        out = model.run([doc.text])[0]
+        doc.cache[key] = out
+    return out

@@ -1,0 +1,452 @@
+"""Train the multi-task heads on cached encoder states, calibrate on held-out train data, evaluate, export.
+
+Heads: a BiLSTM adapter over the frozen encoder states feeds 15 sigmoid technique taggers (14 PTC techniques + any),
+a 7-way BIO role tagger (PolNeAR Source/Cue/Content) and a span classifier (TC: mean/max-pooled adapter features,
+span length, repetition count). Check-worthiness is a logistic or MLP head on mean-pooled encoder states.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from newsaudit.analysis.labels import ATTRIBUTION_ROLES, PTC_TECHNIQUES
+from newsaudit.evaluation.splits import claimbuster_fold, ptc_is_dev
+from newsaudit.models.span_features import N_SCALARS, repetition_count
+from newsaudit.models.token_states import TokenStates
+from newsaudit.training.features import IGNORE, N_ROLE_TAGS, N_TECH, role_tags, technique_labels
+from newsaudit.training.multitask import TrainConfig, ptc_is_tune, seed_everything
+
+log = logging.getLogger(__name__)
+
+SEQ = 512  # training window over merged article states (the adapter runs over whole articles at run time)
+SEQ_STRIDE = 384
+
+
+@dataclass
+class Window:
+    """A training window: states [T, dim], labels, and TC spans (token i, token j, technique, scalars)."""
+
+    states: np.ndarray
+    tech: np.ndarray | None
+    roles: np.ndarray | None
+    tc: list[tuple[int, int, int, np.ndarray]]
+
+
+def build_windows(items: list, states: list[TokenStates], task: str) -> list[Window]:  # type: ignore[type-arg]
+    """Cut articles into overlapping windows with aligned labels; each TC span is used once, in a window holding it."""
+    out = []
+    for item, st in zip(items, states, strict=True):
+        n = len(st.offsets)
+        if n == 0:
+            continue
+        tech = technique_labels(st.offsets, item.techniques) if task == "ptc" else None
+        roles = role_tags(st.offsets, item.roles) if task == "polnear" else None
+        spans = []
+        if task == "ptc":
+            for k, s, e in item.techniques:
+                rng = st.token_range(s, e)
+                if rng:
+                    scal = np.array([np.log1p(e - s) / 5.0, np.log1p(repetition_count(item.text, s, e))], np.float32)
+                    spans.append((rng[0], rng[1], k, scal))
+        starts = list(range(0, max(1, n - SEQ + SEQ_STRIDE), SEQ_STRIDE)) if n > SEQ else [0]
+        used: set[int] = set()
+        for a in starts:
+            b = min(n, a + SEQ)
+            tc = []
+            for idx, (i, j, k, scal) in enumerate(spans):
+                if idx not in used and a <= i and j <= b:
+                    used.add(idx)
+                    tc.append((i - a, j - a, k, scal))
+            out.append(
+                Window(
+                    st.states[a:b],
+                    None if tech is None else tech[a:b],
+                    None if roles is None else roles[a:b],
+                    tc,
+                )
+            )
+    return out
+
+
+def build_module(dim: int, hidden: int):  # type: ignore[no-untyped-def]
+    """The torch heads module (built in a function: the runtime never imports torch)."""
+    import torch
+    from torch import nn
+
+    class Heads(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.dropout = nn.Dropout(0.2)
+            self.lstm = nn.LSTM(dim, hidden, batch_first=True, bidirectional=True)
+            feat = dim + 2 * hidden
+            self.tech = nn.Linear(feat, N_TECH)
+            self.roles = nn.Linear(feat, N_ROLE_TAGS)
+            self.tc = nn.Linear(2 * feat + N_SCALARS, len(PTC_TECHNIQUES))
+
+        def features(self, x: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
+            x = self.dropout(x)
+            if lengths is None:
+                h, _ = self.lstm(x)
+            else:
+                packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+                h, _ = self.lstm(packed)
+                h, _ = nn.utils.rnn.pad_packed_sequence(h, batch_first=True, total_length=x.shape[1])
+            return torch.cat([x, h], dim=-1)
+
+        def forward(self, states: torch.Tensor):  # type: ignore[no-untyped-def]
+            f = self.features(states)
+            return self.tech(f), self.roles(f), f
+
+    return Heads()
+
+
+def _batch(windows: list[Window], idx: list[int]):  # type: ignore[no-untyped-def]
+    import torch
+
+    width = max(len(windows[i].states) for i in idx)
+    dim = windows[idx[0]].states.shape[1]
+    x = torch.zeros((len(idx), width, dim))
+    lengths = torch.tensor([len(windows[i].states) for i in idx])
+    tech = torch.zeros((len(idx), width, N_TECH))
+    tech_mask = torch.zeros((len(idx), width), dtype=torch.bool)
+    roles = torch.full((len(idx), width), IGNORE, dtype=torch.long)
+    tc = []
+    for r, i in enumerate(idx):
+        w = windows[i]
+        n = len(w.states)
+        x[r, :n] = torch.from_numpy(w.states)
+        if w.tech is not None:
+            tech[r, :n] = torch.from_numpy(w.tech.astype(np.float32))
+            tech_mask[r, :n] = True
+        if w.roles is not None:
+            roles[r, :n] = torch.from_numpy(w.roles)
+        tc.extend((r, a, b, k, scal) for a, b, k, scal in w.tc)
+    return x, lengths, tech, tech_mask, roles, tc
+
+
+def _losses(model, batch, pos_weight, cfg: TrainConfig):  # type: ignore[no-untyped-def]
+    import torch
+    import torch.nn.functional as F
+
+    x, lengths, tech, tech_mask, roles, tc = batch
+    f = model.features(x, lengths)
+    parts = {}
+    if tech_mask.any():
+        parts["tech"] = F.binary_cross_entropy_with_logits(
+            model.tech(f[tech_mask]), tech[tech_mask], pos_weight=pos_weight
+        )
+    if (roles != IGNORE).any():
+        logits = model.roles(f).reshape(-1, N_ROLE_TAGS)
+        parts["roles"] = cfg.role_loss_weight * F.cross_entropy(logits, roles.reshape(-1), ignore_index=IGNORE)
+    if tc:
+        vec = torch.stack(
+            [torch.cat([f[r, a:b].mean(0), f[r, a:b].max(0).values, torch.from_numpy(s)]) for r, a, b, _, s in tc]
+        )
+        parts["tc"] = cfg.tc_loss_weight * F.cross_entropy(model.tc(vec), torch.tensor([t[3] for t in tc]))
+    return parts
+
+
+def train_heads(cfg: TrainConfig, train: list[Window], tune: list[Window]):  # type: ignore[no-untyped-def]
+    """Multi-task training with AdamW; keeps the epoch with the lowest held-out (PTC tune) loss."""
+    import copy
+
+    import torch
+
+    seed_everything(cfg.seed)
+    dim = train[0].states.shape[1]
+    model = build_module(dim, cfg.hidden)
+    tech_all = np.concatenate([w.tech for w in train if w.tech is not None])
+    pos = tech_all.sum(0).astype(np.float64)
+    pw = np.clip(np.sqrt((len(tech_all) - pos) / np.maximum(pos, 1)), 1.0, cfg.max_pos_weight)
+    pos_weight = torch.tensor(pw, dtype=torch.float32)
+    log.info("technique token positives %s; pos_weight %s", pos.astype(int).tolist(), pw.round(2).tolist())
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr_heads, weight_decay=0.01)
+    steps = math.ceil(len(train) / cfg.batch_size) * cfg.epochs
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr_heads, total_steps=steps, pct_start=0.1)
+    rng = random.Random(cfg.seed)
+    best, best_loss, history = None, float("inf"), []
+    for epoch in range(cfg.epochs):
+        model.train()
+        order = list(range(len(train)))
+        rng.shuffle(order)
+        t0, sums = time.time(), {"tech": 0.0, "roles": 0.0, "tc": 0.0}
+        for b in range(0, len(order), cfg.batch_size):
+            parts = _losses(model, _batch(train, order[b : b + cfg.batch_size]), pos_weight, cfg)
+            loss = sum(parts.values())
+            opt.zero_grad()
+            loss.backward()  # type: ignore[union-attr]
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            for k, v in parts.items():
+                sums[k] += float(v.detach())
+        model.eval()
+        with torch.no_grad():
+            tl = {"tech": 0.0, "roles": 0.0, "tc": 0.0}
+            for b in range(0, len(tune), cfg.batch_size):
+                for k, v in _losses(
+                    model, _batch(tune, list(range(b, min(len(tune), b + cfg.batch_size)))), pos_weight, cfg
+                ).items():
+                    tl[k] += float(v)
+        tune_loss = tl["tech"] + tl["tc"]
+        nb = math.ceil(len(train) / cfg.batch_size)
+        log.info(
+            "epoch %d: train tech %.4f roles %.4f tc %.4f | tune tech %.4f tc %.4f | %.0f s",
+            epoch + 1, sums["tech"] / nb, sums["roles"] / nb, sums["tc"] / nb, tl["tech"], tl["tc"], time.time() - t0,
+        )  # fmt: skip
+        history.append({"epoch": epoch + 1, "tune_loss": round(tune_loss, 4)})
+        if tune_loss < best_loss:
+            best_loss, best = tune_loss, copy.deepcopy(model.state_dict())
+    model.load_state_dict(best)  # type: ignore[arg-type]
+    model.eval()
+    return model, history
+
+
+def export_heads(model, dim: int, path: Path) -> None:  # type: ignore[no-untyped-def]
+    """heads.onnx: states [1, T, dim] -> technique logits, role logits, adapter features."""
+    import torch
+
+    model.eval()
+    torch.onnx.export(
+        model,
+        (torch.zeros(1, 7, dim),),
+        str(path),
+        input_names=["states"],
+        output_names=["tech", "roles", "feats"],
+        dynamic_axes={"states": {1: "tokens"}, "tech": {1: "tokens"}, "roles": {1: "tokens"}, "feats": {1: "tokens"}},
+        opset_version=17,
+        dynamo=False,
+    )
+
+
+# -- check-worthiness ------------------------------------------------------------------------------------------
+
+
+def _fit_cw(x: np.ndarray, y: np.ndarray, kind: str, seed: int):  # type: ignore[no-untyped-def]
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+
+    mean, scale = x.mean(0), x.std(0) + 1e-6
+    z = (x - mean) / scale
+    if kind == "logistic":
+        clf = LogisticRegression(C=0.5, max_iter=2000, class_weight="balanced").fit(z, y)
+    else:
+        clf = MLPClassifier(
+            hidden_layer_sizes=(256,), alpha=1e-3, early_stopping=True, random_state=seed, max_iter=200
+        ).fit(z, y)
+    return clf, mean, scale
+
+
+def _cw_predict(model, x: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
+    clf, mean, scale = model
+    return clf.predict_proba((x - mean) / scale)[:, 1]
+
+
+def checkworthiness_cv(corpora, seed: int) -> tuple[dict, dict]:  # type: ignore[no-untyped-def,type-arg]
+    """4-fold CV on ClaimBuster kfold_25ncs (shared folds); threshold picked inside each training part.
+
+    The encoder never saw ClaimBuster, and each fold's head is fit on the other three folds only.
+    Returns (metrics per head kind, weights of the chosen head fit on all data).
+    """
+    from sklearn.model_selection import StratifiedKFold
+
+    from newsaudit.evaluation.metrics import best_threshold, binary_f1
+
+    x = np.asarray(corpora.cb_pooled, dtype=np.float32)
+    y = np.array([c.label for c in corpora.cb])
+    folds = np.array([claimbuster_fold(c.id) for c in corpora.cb])
+    results = {}
+    for kind in ("logistic", "mlp"):
+        fold_f1, preds, thresholds = [], np.zeros(len(y), bool), []
+        for f in range(4):
+            tr, te = folds != f, folds == f
+            # threshold from out-of-fold scores inside the training part (no peeking at the test fold)
+            xs, ys = x[tr], y[tr]
+            a, b = next(StratifiedKFold(3, shuffle=True, random_state=seed).split(xs, ys))
+            inner = _cw_predict(_fit_cw(xs[a], ys[a], kind, seed), xs[b])
+            thr, _ = best_threshold(inner.tolist(), ys[b].astype(bool).tolist())
+            scores = _cw_predict(_fit_cw(xs, ys, kind, seed), x[te])
+            p = scores >= thr
+            preds[te] = p
+            thresholds.append(float(thr))
+            fold_f1.append(binary_f1(p.tolist(), y[te].astype(bool).tolist()).f1)
+        pooled = binary_f1(preds.tolist(), y.astype(bool).tolist())
+        results[kind] = {
+            "fold_f1": [round(v, 4) for v in fold_f1],
+            "mean_f1": round(float(np.mean(fold_f1)), 4),
+            "pooled": {k: round(v, 4) for k, v in pooled.as_dict().items() if k in ("precision", "recall", "f1")},
+            "thresholds": [round(t, 4) for t in thresholds],
+        }
+        log.info("check-worthiness %s: %s", kind, results[kind])
+    kind = max(results, key=lambda k: results[k]["mean_f1"])
+    clf, mean, scale = _fit_cw(x, y, kind, seed)
+    weights = {"cw_mean": mean.astype(np.float32), "cw_scale": scale.astype(np.float32)}
+    if kind == "logistic":
+        weights |= {"cw_w": clf.coef_[0].astype(np.float32), "cw_b": np.float32(clf.intercept_[0]).reshape(())}
+    else:
+        weights |= {
+            "cw_w1": clf.coefs_[0].astype(np.float32),
+            "cw_b1": clf.intercepts_[0].astype(np.float32),
+            "cw_w": clf.coefs_[1][:, 0].astype(np.float32),
+            "cw_b": np.float32(clf.intercepts_[1][0]).reshape(()),
+        }
+    threshold = float(np.mean(results[kind]["thresholds"]))
+    return {"heads": results, "chosen": kind, "threshold": round(threshold, 4)}, weights
+
+
+# -- evaluation through the runtime ----------------------------------------------------------------------------
+
+
+def evaluate_ptc(model, items, states, threshold: float | None = None) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """SI and TC scores of the exported model on PTC articles (merged states = the runtime's own)."""
+    from newsaudit.evaluation.metrics import si_score, tc_score
+
+    pred_si, gold_si, pred_tc, gold_tc = {}, {}, [], []
+    for item, st in zip(items, states, strict=True):
+        out = model.heads(item.text, st)
+        pred_si[item.name] = [(s, e) for s, e, _ in model.si_spans(out, threshold)]
+        gold_si[item.name] = [(s, e) for _, s, e in item.techniques]
+        labels = model.label_spans(out, [(s, e) for _, s, e in item.techniques])
+        for n, ((k, s, e), (lab, _)) in enumerate(zip(item.techniques, labels, strict=True)):
+            pred_tc.append(((item.name, s, e, n), lab))
+            gold_tc.append(((item.name, s, e, n), PTC_TECHNIQUES[k]))
+    si = si_score(pred_si, gold_si)
+    tc = tc_score(pred_tc, gold_tc)
+    return {
+        "si": {k: round(v, 4) for k, v in si.as_dict().items() if k in ("precision", "recall", "f1")},
+        "tc_micro_f1": round(tc.micro.f1, 4),
+        "tc_per_technique_f1": {k: round(v.f1, 4) for k, v in tc.per_label.items()},
+    }
+
+
+def calibrate_si(model, items, states) -> tuple[float, list]:  # type: ignore[no-untyped-def,type-arg]
+    """The SI threshold maximising SI F1 on the held-out PTC tune articles."""
+    outs = [model.heads(i.text, s) for i, s in zip(items, states, strict=True)]
+    from newsaudit.evaluation.metrics import si_score
+
+    curve = []
+    for thr in np.arange(0.2, 0.85, 0.05):
+        pred = {i.name: [(s, e) for s, e, _ in model.si_spans(o, float(thr))] for i, o in zip(items, outs, strict=True)}
+        gold = {i.name: [(s, e) for _, s, e in i.techniques] for i in items}
+        curve.append((round(float(thr), 2), round(si_score(pred, gold).f1, 4)))
+    best = max(curve, key=lambda c: c[1])
+    log.info("SI threshold curve on PTC tune: %s", curve)
+    return best[0], curve
+
+
+def evaluate_polnear(model, items, states) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """Per-role exact and overlap F1 of predicted role spans against the gold fragments (PolNeAR dev)."""
+    from newsaudit.evaluation.metrics import role_score
+
+    result = {}
+    preds: dict[str, dict[str, list]] = {r: {} for r in ATTRIBUTION_ROLES}  # type: ignore[type-arg]
+    golds: dict[str, dict[str, list]] = {r: {} for r in ATTRIBUTION_ROLES}  # type: ignore[type-arg]
+    for item, st in zip(items, states, strict=True):
+        out = model.heads(item.text, st)
+        for role in ATTRIBUTION_ROLES:
+            preds[role][item.name] = []
+        for role, s, e, _ in model.role_spans(out):
+            preds[role][item.name].append(((s, e),))
+        for role in ATTRIBUTION_ROLES:
+            golds[role][item.name] = list(item.gold_fragments.get(role, []))
+    for role in ATTRIBUTION_ROLES:
+        sc = role_score(preds[role], golds[role])
+        result[role] = {
+            "exact_f1": round(sc["exact"].f1, 4),
+            "overlap_f1": round(sc["overlap"].f1, 4),
+            "exact_p": round(sc["exact"].precision, 4),
+            "exact_r": round(sc["exact"].recall, 4),
+        }
+    return result
+
+
+def train_evaluate_export(cfg: TrainConfig, corpora, out_dir: Path, cache_dir: Path, *, command: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """Train, export heads.onnx/heads.npz/config.json, calibrate, evaluate, write MODEL_CARD.md and metrics.json."""
+    import torch
+
+    from newsaudit.models.audit_model import AuditModel
+    from newsaudit.training.card import write_card
+
+    t0 = time.time()
+    ptc_tr = [
+        (i, s)
+        for i, s in zip(corpora.ptc, corpora.ptc_states, strict=True)
+        if not ptc_is_dev(i.name) and not ptc_is_tune(i.name)
+    ]
+    ptc_tu = [(i, s) for i, s in zip(corpora.ptc, corpora.ptc_states, strict=True) if ptc_is_tune(i.name)]
+    ptc_dev = [(i, s) for i, s in zip(corpora.ptc, corpora.ptc_states, strict=True) if ptc_is_dev(i.name)]
+    train = build_windows([i for i, _ in ptc_tr], [s for _, s in ptc_tr], "ptc")
+    train += build_windows(corpora.pn_train, corpora.pn_train_states, "polnear")
+    tune = build_windows([i for i, _ in ptc_tu], [s for _, s in ptc_tu], "ptc")
+    log.info(
+        "PTC train/tune/dev articles %d/%d/%d; %d training windows", len(ptc_tr), len(ptc_tu), len(ptc_dev), len(train)
+    )
+    dim = train[0].states.shape[1]
+    ckpt = cache_dir / f"heads-{cfg.seed}-{cfg.hidden}-{cfg.epochs}-{cfg.polnear_fraction}.pt"
+    if ckpt.exists():
+        model = build_module(dim, cfg.hidden)
+        model.load_state_dict(torch.load(ckpt))
+        model.eval()
+        history = json.loads(ckpt.with_suffix(".json").read_text())
+    else:
+        model, history = train_heads(cfg, train, tune)
+        torch.save(model.state_dict(), ckpt)
+        ckpt.with_suffix(".json").write_text(json.dumps(history))
+    train_seconds = time.time() - t0
+
+    cw_metrics, cw_weights = checkworthiness_cv(corpora, cfg.seed)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    export_heads(model, dim, out_dir / "heads.onnx")
+    np.savez(
+        out_dir / "heads.npz",
+        tc_w=model.tc.weight.detach().numpy().T.astype(np.float32).copy(),
+        tc_b=model.tc.bias.detach().numpy().astype(np.float32).copy(),
+        **cw_weights,
+    )
+    config = {
+        "name": cfg.name,
+        "encoder": None,
+        "window": cfg.window,
+        "stride": cfg.runtime_stride,
+        "si_threshold": 0.5,
+        "checkworthy_threshold": cw_metrics["threshold"],
+        "techniques": list(PTC_TECHNIQUES),
+        "roles": list(ATTRIBUTION_ROLES),
+        "seed": cfg.seed,
+    }
+    (out_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    runtime = AuditModel(out_dir)
+    thr, curve = calibrate_si(runtime, [i for i, _ in ptc_tu], [s for _, s in ptc_tu])
+    config["si_threshold"] = thr
+    (out_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    runtime = AuditModel(out_dir)
+    metrics = {
+        "ptc_dev": evaluate_ptc(runtime, [i for i, _ in ptc_dev], [s for _, s in ptc_dev]),
+        "si_threshold": thr,
+        "ptc_tune_si_curve": curve,
+        "polnear_dev": evaluate_polnear(runtime, corpora.pn_dev, corpora.pn_dev_states),
+        "claimbuster_cv": cw_metrics,
+        "history": history,
+        "train_seconds": round(train_seconds),
+        "data": {
+            "ptc_train_articles": len(ptc_tr),
+            "ptc_tune_articles": len(ptc_tu),
+            "ptc_dev_articles": len(ptc_dev),
+            "polnear_train_articles": len(corpora.pn_train),
+            "polnear_dev_articles": len(corpora.pn_dev),
+            "claimbuster_sentences": len(corpora.cb),
+            "training_windows": len(train),
+        },
+    }
+    log.info("metrics: %s", json.dumps(metrics))
+    (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    write_card(out_dir, cfg, metrics, command)
+    return metrics
