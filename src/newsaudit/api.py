@@ -17,7 +17,18 @@ def default_pipeline(settings: Settings | None = None) -> Pipeline:
     from newsaudit.analysis.steps import RULE_STEPS
 
     settings = settings or Settings()
-    return Pipeline([create_step(name) for name in RULE_STEPS])
+    names = list(RULE_STEPS)
+    if settings.use_models:
+        from newsaudit.analysis.steps import with_model_steps
+        from newsaudit.models.audit_model import model_available
+
+        if model_available(settings.model_dir):
+            steps = [create_step(n) for n in with_model_steps(names)]
+            for step in steps:
+                if hasattr(step, "model_dir"):
+                    step.model_dir = settings.model_dir  # type: ignore[attr-defined]
+            return Pipeline(steps)
+    return Pipeline([create_step(name) for name in names])
 
 
 def analyze(source: str | Document, *, settings: Settings | None = None) -> Document:

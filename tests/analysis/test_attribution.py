@@ -71,6 +71,46 @@ def test_participle_cue_after_vague_noun() -> None:
     assert att.source.kind == "vague"
 
 
+def test_bare_vague_source() -> None:
+    att = _one("Some say the closure is a pretext to sell the basin.")
+    assert _roles(att) == ("Some", "say", "the closure is a pretext to sell the basin")
+    assert att.source.kind == "vague"
+
+
+def test_appositive_source_keeps_the_description() -> None:
+    att = _one("Lena Park, a hydrologist at Delta University, said the levee would hold.")
+    assert _roles(att) == ("Lena Park, a hydrologist at Delta University,", "said", "the levee would hold")
+    assert (att.source.kind, att.source.subtype) == ("named", "person")
+    att = _one("Omar Diaz, who chairs the board, said the vote was fair.")
+    assert att.source.span.text == "Omar Diaz"
+
+
+def test_told_without_that_skips_the_listener() -> None:
+    att = _one("Several delegates told the Courier they were leaning toward the mayor.")
+    assert _roles(att) == ("Several delegates", "told", "they were leaning toward the mayor")
+
+
+def test_participle_shares_the_previous_source() -> None:
+    doc = analyze('"We are ready," she said, adding, "The pumps work."')
+    assert [(a.source.span.text, a.cue.text) for a in doc.attributions] == [("she", "said"), ("she", "adding")]
+    assert doc.attributions[1].content.text == '"The pumps work."'
+
+
+def test_nested_attribution_ends_the_first_content() -> None:
+    doc = analyze("One agency says the dam holds 2,400 tonnes, while another says it holds 1,800.")
+    assert [(a.source.span.text, a.content.text) for a in doc.attributions] == [
+        ("One agency", "the dam holds 2,400 tonnes"),
+        ("another", "it holds 1,800"),
+    ]
+
+
+def test_colon_and_particle_belong_to_the_cue() -> None:
+    att = _one("The mayor warned of floods: the river is rising.")
+    assert att.cue.text == "warned of"
+    att = _one('The mayor said: "The river is rising."')
+    assert (att.cue.text, att.content.text) == ("said:", '"The river is rising."')
+
+
 def test_no_attribution_without_a_cue() -> None:
     assert analyze("The river rose by two metres overnight and flooded the old town.").attributions == []
     # capitalised nouns are not cues ("the Islamic State")

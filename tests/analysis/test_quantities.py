@@ -48,6 +48,10 @@ def test_quantity_fields(
         "Article 5 of the charter was invoked.",
         "The COVID-19 rules were dropped.",
         "One of them left early.",
+        "In 1048 the city fell and by 1100 it was rebuilt for the 2016 election.",
+        "They watched it 24/7 after 9/11.",
+        "The index lists ‘Liberalism’ (7) and ‘Capitalism’ (8).",
+        "He called him a third rate lawyer.",
     ],
 )
 def test_not_quantities(text: str) -> None:
@@ -59,6 +63,13 @@ def test_quantities_link_to_covering_attribution_or_are_unsourced() -> None:
     q400, q50 = doc.quantities
     assert q400.attribution == 0 and not q400.unsourced
     assert q50.unsourced
+
+
+def test_four_digit_counts_are_not_years() -> None:
+    assert [(q.value, q.counts, q.unit) for q in _qs("It sent 2000 troops and paid 1500 euros.")] == [
+        (2000, "troops", None),
+        (1500, None, "EUR"),
+    ]
 
 
 def test_monthly_rate_from_context() -> None:

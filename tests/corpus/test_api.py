@@ -94,3 +94,23 @@ def test_concurrent_readers_and_a_writer(tmp_path: Path, make_article) -> None:
             t.join()
         assert not errors
         assert corpus.articles({"outlet": "Threads"}).total == 10
+
+
+def test_the_same_article_added_from_two_threads_is_stored_once(tmp_path: Path, make_article) -> None:
+    text = make_article(3)["text"]
+    results: list[tuple[int, bool]] = []
+    barrier = threading.Barrier(2)
+    with Corpus(tmp_path / "c.db", RULES) as corpus:
+
+        def add() -> None:
+            barrier.wait()
+            results.append(corpus.add_document(Document(text=text)))
+
+        threads = [threading.Thread(target=add) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(added for _, added in results) == [False, True]
+        assert len({article_id for article_id, _ in results}) == 1
+        assert corpus.store.counts()["articles"] == 1

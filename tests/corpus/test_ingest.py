@@ -210,3 +210,54 @@ def test_hash_and_dates() -> None:
     assert parse_day("Fri, 01 Mar 2024 10:00:00 +0000") == "2024-03-01"
     assert parse_day("last Tuesday") is None
     assert np.array_equal(minhash("one two three four").values, minhash("ONE two  three four").values)
+
+
+def test_sigint_commits_what_was_done_and_a_rerun_finishes(tmp_path: Path, write_folder) -> None:
+    n = 30
+    folder = write_folder(tmp_path / "articles", n, sentences=25)
+    db = tmp_path / "corpus.db"
+    cmd = [sys.executable, "-m", "newsaudit.cli", "--no-models", "ingest", str(folder), "--db", str(db)]
+    proc = subprocess.Popen([*cmd, "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and not (db.exists() and _count(db) >= 2):
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (proc.returncode, err)
+    assert "interrupted" in err and "Traceback" not in err
+    committed = _count(db)
+    assert 2 <= committed < n
+    again = _cli("ingest", str(folder), "--db", str(db), "--no-progress", "--json")
+    report = json.loads(again.stdout)
+    assert (report["duplicates"], report["added"]) == (committed, n - committed)
+    assert len({h for h, _ in _rows(db)}) == n
+
+
+RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><title>Valley Post</title><link>https://valley.example/</link><description>news</description>
+<item><title>Ferry cancelled</title><link>https://valley.example/ferry</link>
+<pubDate>Tue, 05 Mar 2024 09:00:00 GMT</pubDate>
+<content:encoded><![CDATA[<p>The ferry to Ivel was cancelled on Monday, the harbour master said.</p>
+<p>Fares will rise by 8 percent in April, according to the operator.</p>]]></content:encoded></item>
+<item><title>Library hours</title><link>https://valley.example/library</link>
+<pubDate>Wed, 06 Mar 2024 09:00:00 GMT</pubDate>
+<content:encoded><![CDATA[<p>The central library will open on Sundays from May, the council said.</p>]]>
+</content:encoded></item>
+</channel></rss>
+"""
+
+
+def test_feed_file_and_mixed_folder(tmp_path: Path, make_article) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "feed.xml").write_text(RSS, encoding="utf-8")
+    (tmp_path / "in" / "note.txt").write_text(make_article(1)["text"], encoding="utf-8")
+    (tmp_path / "in" / ".hidden.txt").write_text("ignored", encoding="utf-8")
+    with Corpus(tmp_path / "c.db", RULES) as corpus:
+        report = corpus.ingest([str(tmp_path / "in")], progress=False)
+        assert report.added == 3 and not report.errors, report.errors
+        hits = corpus.search("ferry").articles
+        assert len(hits) == 1 and hits[0].published is not None
+        article = corpus.article(hits[0].article_id)
+        assert article.summary.day == "2024-03-05" and article.summary.url == "https://valley.example/ferry"
+        assert article.summary.outlet  # from the feed, else the URL's host

@@ -108,6 +108,10 @@ def test_match_finds_factchecks_and_claims_in_other_articles(story: Corpus) -> N
     assert tram.factchecks[0].id == "fc-tram" and tram.factchecks[0].outlet == "Checkers"
     own_article = by_article.article_id
     assert all(c.article_id != own_article for m in by_article.matches for c in m.claims)
+    one = story.match(claim_id=_first_claim(story, "Coast Herald", "2024-03-04"), k=5).matches[0]
+    own = story.store.claim(one.claim_id).article_id
+    assert one.claims and all(c.article_id != own for c in one.claims)
+    assert one.claims[0].outlet in {"Valley Post", "Northern Ledger"}
     with pytest.raises(QueryError):
         story.match(text="")
     with pytest.raises(QueryError, match="no article"):

@@ -142,8 +142,14 @@ def test_docs_render_offline(page: Any, live_server: Any) -> None:
 def corpus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     db = tmp_path_factory.mktemp("browser-corpus") / "c.db"
     app = create_app(Settings(use_models=False), db)
+    hostile = {
+        "title": HOSTILE_LINES[0],
+        "outlet": HOSTILE_LINES[1],
+        "published": "2026-04-02",
+        "text": "Officials said the harbour would reopen in May.\n\n" + HOSTILE,
+    }
     with TestClient(app) as c:
-        for a in ARTICLES:
+        for a in [*ARTICLES, hostile]:
             assert c.post("/api/ingest", json=a).status_code == 200
     with LiveServer(create_app(Settings(use_models=False), db)) as server:
         yield server
@@ -161,6 +167,8 @@ def test_corpus_charts_article_and_claim_pages(browser: Any, corpus_server: Live
         ),
     )
     page.on("pageerror", lambda e: errors.append(str(e)))
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     try:
         page.goto(corpus_server.url + "/corpus")
         page.wait_for_selector('body[data-stats-ready="1"]', timeout=15000)
@@ -168,8 +176,9 @@ def test_corpus_charts_article_and_claim_pages(browser: Any, corpus_server: Live
         assert page.locator("#chart-unsourced canvas").count() >= 1
         legend = page.locator("#chart-techniques .u-legend").inner_text()
         assert "Coastal Ledger" in legend and "Harbour TV" in legend
-        assert page.locator("#stats-table tbody tr").count() == 3
-        assert page.locator("#articles tbody tr").count() == 4
+        assert page.locator("#stats-table tbody tr").count() == 4
+        assert page.locator("#articles tbody tr").count() == 5
+        assert HOSTILE_LINES[1] in page.locator("#stats-table").inner_text()  # shown as text, not markup
         shot = tmp_path / "corpus.png"
         page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 10_000
@@ -178,7 +187,7 @@ def test_corpus_charts_article_and_claim_pages(browser: Any, corpus_server: Live
         page.click("#filters button[type=submit]")
         page.wait_for_load_state()
         assert "source_kind=vague" in page.url
-        assert page.locator("#articles tbody tr").count() < 4
+        assert page.locator("#articles tbody tr").count() < 5
 
         page.goto(corpus_server.url + "/corpus")
         page.get_by_role("link", name="Dockers fear for their jobs").click()
@@ -187,6 +196,12 @@ def test_corpus_charts_article_and_claim_pages(browser: Any, corpus_server: Live
         page.wait_for_selector(".timeline li")
         assert page.locator(".timeline li").count() >= 3
         assert page.locator("#similar tbody tr").count() >= 2
-        assert outside == [] and errors == []
+        page.goto(corpus_server.url + "/corpus")
+        page.get_by_role("link", name=HOSTILE_LINES[0]).click()
+        page.wait_for_selector(".na-report")
+        page.wait_for_timeout(300)
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert page.locator("img[onerror], [onload], a[href^='javascript:' i]").count() == 0
+        assert outside == [] and errors == [] and dialogs == []
     finally:
         context.close()

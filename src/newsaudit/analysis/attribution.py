@@ -71,7 +71,7 @@ _CLAUSE_WORDS = frozenset(
     ]
 )
 _LEADING_JUNK = re.compile(
-    r"(?:(?:but|and|so|yet|still|however|meanwhile|now|also|then|even|indeed|instead|moreover|furthermore|"
+    r"(?:(?:but|and|so|yet|still|however|meanwhile|now|also|then|even|indeed|instead|moreover|furthermore|as|like|"
     r"there(?:'s|’s| is| are| were| was| have been| has been)|it's|it’s)\b[\s,]*)+",
     re.IGNORECASE,
 )
@@ -88,9 +88,9 @@ _TRIVIAL_REST = re.compile(
     r"interview|news|conference|briefing|week|month|year|night|morning|afternoon|evening|[A-Z][\w’'.-]*)\b){0,8}"
     r"\s*[.!?]?\s*$"
 )
-_TOLD_OBJECT = re.compile(r"^\s*(?:[\w’'.,-]+\s+){1,6}?(?=that\b)", re.IGNORECASE)
+_TOLD_OBJECT = re.compile(r"^\s*(?:[\w’'.,-]+\s+){1,8}?(?=that\b)", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r";\\s|\\s[—–]\\s|,\\s+(?:according to|another|while|whereas)\\b")
-_BEFORE_THAT = re.compile(r"^\s*(?:[\w’'.-]+,?\s+){1,5}?(?=that\b)")
+_BEFORE_THAT = re.compile(r"^\s*,?\s*(?:[\w’'.-]+,?\s+){1,5}?(?=that\b)")
 _BAD_SOURCE_END = frozenset(
     [
         "is",
@@ -136,14 +136,38 @@ _BAD_SOURCE_END = frozenset(
         "no",
     ]
 )
-_APPOSITIVE_TAIL = re.compile(r"\s+(?:a|an|the|who|whose|its|his|her|their|[a-z]+ (?:of|for|at)|\d+)\b")
+_APPOSITIVE_TAIL = re.compile(r"\s+(?:a|an|the|its|his|her|their|(?:[a-z]+ ){1,4}(?:of|for|at|to|with)|\d+)\b")
 _STARTS_WITH_PREPOSITION = re.compile(
     r"(?:in|on|at|with|for|to|by|from|of|after|before|during|under|over|when|while|as|if|since|until|despite|"
     r"although|though|because|asked|speaking|holding|writing|referring)\b",
     re.IGNORECASE,
 )
+_TRAILING_TIME = re.compile(
+    r"\s+(?:(?:on|this|last|next|in|earlier|later|late|early)\s+)?(?:week|month|year|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|morning|evening|night|afternoon|\d{4})$",
+    re.IGNORECASE,
+)
+_ASIDES = frozenset(
+    ["however", "though", "too", "meanwhile", "for instance", "for example", "in turn", "in fact", "instead", "also"]
+)
+_CONTENT_CONNECTIVE = re.compile(r"(?:but|and|so|yet|still|in fact|indeed|however|meanwhile)\b,?\s+", re.IGNORECASE)
+_RELATIVE = re.compile(r"\b(?:who|which|that|whose)\b")
+_FINAL_PRONOUN = re.compile(r"\s(he|she|they|we|I)$")
+_CONTRACTION = re.compile(r"(?<=\w)[’'](?:s|ve|re|d|ll)$")
+_VERB_IN_SOURCE = re.compile(r".*(?<![\w-])(?!(?:need|speed|seed|feed|greed|creed|breed|bed|red|shed)\b)[a-z]{3,}ed\s")
 _SUBJECT = re.compile(
     r"(?:(?:he|she|they|we|i|it)\b|(?:(?:the|a|an)\s+)?(?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'.-]*(?:’s|'s)?(?=\s))",
+)
+# "told POLITICO they ...", "told the Associated Press (AP), “We ..."", "told reporters the plan ..."
+_TOLD_LISTENER = re.compile(
+    r"^\s*(?:(?:the\s+)?(?:[A-Z][\w’'.&!-]*\s*){1,5}(?:\([^)]*\))?|him|her|them|me|us|reporters|journalists|"
+    r"supporters|(?:the|a|an)\s+(?:crowd|audience|committee|court|jury|press|newspaper))\s*,?\s*(?=\S)"
+)
+_COMMA_LEAD = re.compile(r"\s*[,:]\s*")
+_TRAILING_CONNECTIVE = re.compile(r"(?:[\s,;:—–-]|\b(?:and|but|while|who|which|as|or))*$")
+_AUX_BEFORE = re.compile(
+    r"(?<![\w’'-])(?:(?:is|are|was|were|be|been|has|have|had|will|would|could|may|might|should|did|do|does)\s+)?"
+    r"(?:(?:not|never|[a-z]+ly)\s+){0,2}$"
 )
 _AND_BEFORE = re.compile(r"\s(?:and|but)$")
 _COMMA_QUOTE = re.compile(r"\s*[,:]\s*(?:[“\"]|'')")
@@ -347,10 +371,35 @@ def _sentence_attributions(text: str, sent: Sentence, para: Span, outlet: str | 
         cue_end = c1
         if any(a.cue and a.cue.start <= c0 < a.cue.end for a in found):
             continue
-        att = _verb_cue(text, s0, s1, c0, c1, para, outlet)
+        prev = next((a.source for a in reversed(found) if a.source and a.cue and a.cue.end <= c0), None)
+        att = _verb_cue(text, s0, s1, c0, c1, para, outlet, prev)
         if att:
             found.append(att)
-    return found
+    return _split_nested(text, found)
+
+
+def _split_nested(text: str, found: list[Attribution]) -> list[Attribution]:
+    """End a content that runs over a later attribution of the same sentence before that one's source or cue."""
+    out = []
+    for a in found:
+        content = a.content
+        if a.cue is not None and content.start >= a.cue.end:
+            for b in found:
+                if b is a or b.cue is None:
+                    continue
+                anchor = min(b.cue.start, b.source.span.start if b.source else b.cue.start)
+                if content.start + 12 <= anchor < content.end and b.cue.start < content.end:
+                    s, e = _content_end(text, content.start, anchor)
+                    e = _strip_trailing_connective(text, s, e)
+                    if e - s >= 3:
+                        content = Span.of(text, s, e)
+        out.append(a if content is a.content else Attribution(content, a.source, a.cue, a.confidence, a.origin))
+    return out
+
+
+def _strip_trailing_connective(text: str, s: int, e: int) -> int:
+    m = _TRAILING_CONNECTIVE.search(text, s, e)
+    return _trimmed(text, s, m.start())[1] if m else e
 
 
 def _according(text: str, s0: int, s1: int, c0: int, c1: int, para: Span, outlet: str | None) -> Attribution | None:
@@ -375,13 +424,15 @@ def _according(text: str, s0: int, s1: int, c0: int, c1: int, para: Span, outlet
     return Attribution(content=Span.of(text, *content), source=source, cue=Span.of(text, c0, c1))
 
 
-def _verb_cue(text: str, s0: int, s1: int, c0: int, c1: int, para: Span, outlet: str | None) -> Attribution | None:
+def _verb_cue(
+    text: str, s0: int, s1: int, c0: int, c1: int, para: Span, outlet: str | None, prev: Source | None = None
+) -> Attribution | None:
     cue_word = _CUE_WORD.search(text, c0, c1).group(0)
     if _inside_quote(text, para.start, c0):
         return None
     if (
         cue_word == "asked"
-        and not re.match(r"\s*(?:[“\"]|whether|if|why|how|what|who|when|where|about|:)", text[c1:s1])
+        and not re.match(r"\s*[,:]?\s*(?:[“\"]|whether|if|why|how|what|who|when|where|about)", text[c1:s1])
         and not text[s0:c0].rstrip().endswith(tuple(',”"’'))
     ):
         return None
@@ -404,22 +455,26 @@ def _verb_cue(text: str, s0: int, s1: int, c0: int, c1: int, para: Span, outlet:
         return Attribution(content=content, source=source, cue=Span.of(text, c0, c1))
     if last == "," and cue_word.endswith("ing"):
         # "Trump spoke on Monday, saying that ...": the subject of the sentence is the source
-        return _participle(text, s0, s1, c0, c1, outlet)
+        return _participle(text, s0, s1, c0, c1, outlet, prev)
     if last == ",":
         # "X, a maritime engineer at Y, said the wall ..." is an appositive source
         return _appositive(text, s0, s1, c0, c1, prefix_stripped, outlet, para)
+    if (aux := _AUX_BEFORE.search(text, max(s0, c0 - 40), c0)) and aux.group(0).strip():
+        # "sponsors are accusing", "militants are openly complaining": auxiliaries and adverbs join the cue
+        be = aux.group(0).split()[0].lower() in ("is", "are", "was", "were", "be", "been")
+        if be and not cue_word.endswith("ing"):
+            return None  # a passive ("he was told") names no source here
+        c0 = aux.start()
     src = _source_left(text, s0, c0)
     if src is None:
         if _AND_BEFORE.search(prefix_stripped):
-            return _participle(text, s0, s1, c0, c1, outlet)  # "Trump denounced her record and said ..."
+            return _participle(text, s0, s1, c0, c1, outlet, prev)  # "Trump denounced her record and said ..."
         return None
     src0, src1 = src
     if cue_word in lx.EVIDENCE_CUES:
         head = text[src0:src1].lower().split()[-1:] if src1 > src0 else []
         if not head or head[0] not in lx.EVIDENCE_HEADS:
             return None
-    if cue_word.endswith("ing") and not re.search(r"\w\s*$", text[s0:src0] or "x") and src0 == s0:
-        pass
     if cue_word in ("reports", "claims") and text[src0:src1].lower().split()[-1] in _NOUN_CUE_MODIFIERS:
         return None
     source = _make_source(text, src0, src1, outlet)
@@ -429,8 +484,8 @@ def _verb_cue(text: str, s0: int, s1: int, c0: int, c1: int, para: Span, outlet:
     rest_after = rest
     told = cue_word in ("told", "tell", "tells", "telling")
     if told:
-        obj = _TOLD_OBJECT.match(rest)
-        if obj:
+        obj = _TOLD_OBJECT.match(rest) or _TOLD_LISTENER.match(rest)
+        if obj and not _TRIVIAL_REST.match(rest[obj.end() :]):
             rest_after = rest[obj.end() :]
     elif m_that := _BEFORE_THAT.match(rest):
         rest_after = rest[m_that.end() :]
@@ -448,6 +503,11 @@ def _verb_cue(text: str, s0: int, s1: int, c0: int, c1: int, para: Span, outlet:
         span = _content_before(text, s0, s0 + len(before_src), para)
         if span is not None:
             return Attribution(content=span, source=source, cue=Span.of(text, c0, c1))
+    if before_src.endswith(",") and (lead := _COMMA_LEAD.match(rest)) and rest.lstrip().startswith(","):
+        # "The editorial, sources said, nailed the narrative": the rest of the sentence
+        content = _content_after(text, c1 + lead.end(), s1)
+        if len(text[content[0] : content[1]].split()) >= 3:
+            return Attribution(content=Span.of(text, *content), source=source, cue=Span.of(text, c0, c1))
     return None
 
 
@@ -468,16 +528,23 @@ def _inverted_source(text: str, c1: int, s1: int, outlet: str | None) -> Source 
     return source
 
 
-def _participle(text: str, s0: int, s1: int, c0: int, c1: int, outlet: str | None) -> Attribution | None:
-    """'SUBJECT did something, saying CONTENT': the sentence's leading name or pronoun is the source."""
-    prefix = text[s0:c0]
-    stripped = _strip_leading(prefix)
-    offset = s0 + len(prefix) - len(stripped)
-    m = _SUBJECT.match(stripped)
-    if not m:
-        return None
-    source = _make_source(text, offset + m.start(), offset + m.end(), outlet)
-    content = _content_after(text, c1, s1)
+def _participle(
+    text: str, s0: int, s1: int, c0: int, c1: int, outlet: str | None, prev: Source | None
+) -> Attribution | None:
+    """'SUBJECT did something, saying CONTENT': the previous source of the sentence, or its leading name."""
+    if prev is not None:
+        source: Source | None = prev
+    else:
+        prefix = text[s0:c0]
+        stripped = _strip_leading(prefix)
+        offset = s0 + len(prefix) - len(stripped)
+        m = _SUBJECT.match(stripped)
+        if not m or m.group(0).lower() in _DETERMINERS:
+            return None
+        source = _make_source(text, offset + m.start(), offset + m.end(), outlet)
+    rest = text[c1:s1]
+    lead = _COMMA_LEAD.match(rest)
+    content = _content_after(text, c1 + (lead.end() if lead else 0), s1)
     if source is None or content[1] - content[0] < 2:
         return None
     return Attribution(content=Span.of(text, *content), source=source, cue=Span.of(text, c0, c1))
@@ -509,7 +576,10 @@ def _appositive(
         return None
     if _STARTS_WITH_PREPOSITION.match(phrase):
         return None
-    kind, subtype = classify_source(phrase.split(",")[0], outlet=outlet)
+    head, second = phrase.split(",")[0], phrase.split(",")[1].strip().lower()
+    kind, subtype = classify_source(head, outlet=outlet)
+    if second.split(" ")[0] in ("who", "which", "whose") or second in _ASIDES:
+        b = a + len(head.rstrip())  # "Donald Trump, who ..., said" / "Mr. Trump, however, said": the name only
     source = Source(Span.of(text, a, b), kind, subtype)
     told = text[c0:c1].split()[-1].startswith(("told", "tell"))
     m_that = (_TOLD_OBJECT if told else _BEFORE_THAT).match(rest)
@@ -548,6 +618,8 @@ def _content_before(text: str, s0: int, end: int, para: Span) -> Span | None:
         stop = end if text[end - 1] != "," or text[end - 2] in _Q_CLOSE else end - 1
         return Span.of(text, start, stop) if stop - start >= 3 else None
     s, e = _trimmed(text, s0, end)
+    if m := _CONTENT_CONNECTIVE.match(text, s, e):
+        s = m.end()  # "But the plan failed, officials said": the content starts at "the plan"
     if len(text[s:e].split()) < 3:
         return None  # "Then, last week, Eric Trump called." has no content
     return Span.of(text, s, e)
@@ -597,7 +669,17 @@ def _source_left(text: str, s0: int, c0: int) -> tuple[int, int] | None:
             break
         b = k
         a, b = _trimmed(text, a, b)
+    if m := _TRAILING_TIME.search(text, a, b):
+        b = _trimmed(text, a, m.start())[1]  # "The committee this week said"
     if b <= a or _STARTS_WITH_PREPOSITION.match(text, a, b):
+        return None
+    if m := _FINAL_PRONOUN.search(text, a, b):
+        a = m.start(1)  # "every time he thinks" -> "he"
+    if m := _CONTRACTION.search(text, a, b):
+        b = m.start()  # "He’s said"
+    if not _RELATIVE.search(text, a, b) and (m := _VERB_IN_SOURCE.search(text, a, b)):
+        a = _trimmed(text, m.end(), b)[0]  # "The council approved a resolution calling" -> "a resolution"
+    if b <= a:
         return None
     words = text[a:b].lower().split()
     first, last = words[0], words[-1]
@@ -607,10 +689,24 @@ def _source_left(text: str, s0: int, c0: int) -> tuple[int, int] | None:
         return None
     if len(words) == 1 and first in _DETERMINERS and first not in ("one", "another"):
         return None
+    if len(words) == 1 and text[a].islower() and not _plausible_bare_source(first):
+        return None  # "live tweeted"
     clause = ("who", "which", "that", "whose")
     if any(w in _VERBISH for w in words) and not any(w in clause for w in words):
         return None
     return a, b
+
+
+def _plausible_bare_source(word: str) -> bool:
+    """A single lowercase word can be a source if it is a pronoun, a group noun or a plural ("officials")."""
+    return (
+        word in lx.PERSONAL_PRONOUNS
+        or word in lx.OTHER_PRONOUNS
+        or word in lx.VAGUE_HEADS
+        or word in lx.ANONYMOUS_HEADS
+        or word in ("we", "you", "i", "one", "another", "police", "authorities")
+        or (word.endswith("s") and not word.endswith("ss"))
+    )
 
 
 def _make_source(text: str, start: int, end: int, outlet: str | None) -> Source | None:

@@ -104,32 +104,6 @@ INVERTIBLE = frozenset(
         "recalled",
     ]
 )
-# Speech and thought cues whose content may come before them: '"...," she told reporters.' / '..., officials said.'
-CONTENT_BEFORE_CUES = INVERTIBLE | frozenset(
-    [
-        "told",
-        "tells",
-        "tweeted",
-        "reported",
-        "believe",
-        "believes",
-        "think",
-        "thinks",
-        "suggested",
-        "estimated",
-        "predicted",
-        "confirmed",
-        "denied",
-        "admitted",
-        "conceded",
-        "acknowledged",
-        "complained",
-        "emphasised",
-        "emphasized",
-        "stressed",
-        "agreed",
-    ]
-)
 # Cues that need a nominal source of a particular kind, to avoid "shows" in "TV shows" or "found" in "found dead".
 EVIDENCE_CUES = frozenset(["found", "finds", "find", "show", "shows", "showed"])
 EVIDENCE_HEADS = frozenset(

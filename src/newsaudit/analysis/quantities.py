@@ -25,7 +25,7 @@ _QUANTITY = re.compile(
     r"(?:"
     r"(?P<cur>" + _CUR + r")\s?(?P<cnum>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:\s?(?P<cmag>" + _MAG + r"|bn|mn|m|k)\b)?"
-    r"|(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w-]|[.,]\d)"
+    r"|(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w-]|[.,/:]\d)"
     r"(?:\s?(?P<mag>" + _MAG + r"|bn|mn)\b)?"
     r"|(?P<frac>" + _FRACTIONS + r")(?![\w-])"
     r"|(?P<words>(?:a|(?:" + _NW + r")(?:[- ](?:" + _NW + r"))?)(?:\s+(?:and\s+)?(?:" + _MAG + r"|dozen)(?![\w-]))+"
@@ -46,6 +46,11 @@ _PER = re.compile(r"\s+(?:a|an|per|each|every|/)\s*(" + "|".join(sorted(lx.RATE_
 _PER_SLASH = re.compile(r"/(" + "|".join(sorted(lx.RATE_PERIODS)) + r")\b", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"\s+(?:of\s+(?:the\s+)?)?([A-Za-z][\w’'-]*)")
 _WORD_BEFORE = re.compile(r"([\w’'.-]+)\s*$")
+_AFTER_FRACTION = re.compile(
+    r"\s*(?:$|[.,;:!?)”\"]|of\b|the\b|a\b|an\b|his\b|her\b|their\b|its\b|our\b|percent\b|per\s?cent\b|"
+    r"as\b|that\b|again\b)",
+    re.IGNORECASE,
+)
 _RATE_ADJECTIVES = {
     "hourly": "hour",
     "daily": "day",
@@ -60,6 +65,13 @@ _ORDINAL = re.compile(r"^(?:st|nd|rd|th)\b")
 
 _NOT_COUNTED = frozenset(
     [
+        "his",
+        "her",
+        "their",
+        "its",
+        "our",
+        "my",
+        "your",
         "of",
         "the",
         "a",
@@ -226,6 +238,8 @@ def _quantity(text: str, m: re.Match[str], s0: int, s1: int) -> Quantity | None:
     elif m.group("frac"):
         value = lx.FRACTIONS[m.group("frac").lower()]
         unit = "fraction"
+        if not _AFTER_FRACTION.match(text, end, s1):
+            return None  # "a third rate lawyer", "a quarter century"
     else:
         phrase = m.group("words")
         if phrase.lower() in _WORD_ONLY_SKIP:
@@ -306,11 +320,12 @@ def _is_not_quantity(text: str, a: int, b: int, raw: str, has_mag: bool, s0: int
         return True
     if has_mag:
         return False
-    if re.fullmatch(r"(?:1[5-9]|20)\d\d", raw):
-        # a four-digit number from 1500 to 2099 is a year unless it counts something ("2000 troops")
-        if before in _YEAR_CONTEXT or not next_word or next_word in _NOT_COUNTED or not nxt or nxt.start(1) > b + 1:
+    if re.fullmatch(r"1\d\d\d|20\d\d", raw):
+        # a four-digit number from 1000 to 2099 is a year unless it counts something ("2000 troops", "1500 km")
+        if before in _YEAR_CONTEXT or not nxt or nxt.start(1) > b + 1:
             return True
-        if text[b : b + 1] in ",.;:)" or next_word.endswith(("’s", "'s")):
-            return True
-        return next_word in ("election", "elections", "campaign", "season", "budget", "census", "and")
+        counted = next_word.endswith("s") and not next_word.endswith(("’s", "'s", "ss")) and nxt.group(1).islower()
+        return not (counted or _UNIT_AFTER.match(text, b, s1) or _CUR_AFTER.match(text, b, s1))
+    if a > 0 and text[a - 1] == "(" and text[b : b + 1] == ")":
+        return True  # "(7)": a list marker or a count in a table of contents
     return bool(a > 0 and text[a - 1] in "#")

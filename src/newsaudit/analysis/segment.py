@@ -21,6 +21,9 @@ _TERMINAL = re.compile(r"[.!?:;\"'”’)\]…]\s*$")
 
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, whitespace, then what comes next.
 _CANDIDATE = re.compile(r"(?:\.{3}|…|[.!?]+)[\"'”’»)\]]*(?=\s+(\S+))")
+_SPEAKER_AFTER_QUOTE = re.compile(
+    r"\s+(?:[A-Z][\w’'.-]*\s+){1,4}(?:said|says|told|added|asked|wrote|writes|replied|recalled|explained|insisted)\b"
+)
 _WORD_BEFORE = re.compile(r"([\w.'’-]*)$")
 
 # Abbreviations after which a period never ends a sentence (titles, honorifics, "No. 5", "vs.", "approx.").
@@ -249,6 +252,8 @@ def _is_boundary(chunk: str, m: re.Match[str]) -> bool:
         return False
     if first in "\"'“‘" and len(nxt) > 1 and nxt[1].islower():
         return False
+    if punct[-1] in "\"'”’" and _SPEAKER_AFTER_QUOTE.match(chunk, m.end()):
+        return False  # '“... there!” Smith said last week.' is one sentence
     if not punct.startswith(".") or punct.startswith("..."):
         return True
     before = _WORD_BEFORE.search(chunk[max(0, m.start() - 40) : m.start()]).group(1)

@@ -83,3 +83,76 @@ RULE_STEPS = [
     "newsaudit.claims.v1",
     "newsaudit.summary.v1",
 ]
+
+
+# -- trained-model steps (issue 3): one encoder pass per document, shared through doc.cache ------------------------
+
+
+@dataclass
+class TechniqueTagger:
+    """Persuasion-technique spans (SemEval-2020 PTC labels) from the trained model."""
+
+    name: str = "newsaudit.techniques.v1"
+    requires: tuple[str, ...] = ("text",)
+    assigns: tuple[str, ...] = ("techniques",)
+    model_dir: str | None = None
+
+    def __call__(self, doc: Document) -> None:
+        from newsaudit.analysis import techniques
+        from newsaudit.models.audit_model import load_model
+
+        doc.techniques = techniques.find_techniques(doc, load_model(self.model_dir))
+
+
+@dataclass
+class ModelAttributor:
+    """Source / cue / content relations from the trained role tagger, merged with the rule relations."""
+
+    name: str = "newsaudit.attribution_model.v1"
+    requires: tuple[str, ...] = ("sentences", "attributions")
+    assigns: tuple[str, ...] = ("attributions",)
+    model_dir: str | None = None
+
+    def __call__(self, doc: Document) -> None:
+        from newsaudit.analysis import attribution_model
+        from newsaudit.models.audit_model import load_model
+
+        found = attribution_model.find_attributions(doc, load_model(self.model_dir))
+        doc.attributions = attribution_model.merge(found, doc.attributions)
+
+
+@dataclass
+class CheckworthinessScorer:
+    """Fills `claims[i].checkworthy` with the trained check-worthiness head."""
+
+    name: str = "newsaudit.checkworthiness.v1"
+    requires: tuple[str, ...] = ("claims",)
+    assigns: tuple[str, ...] = ("claims",)
+    model_dir: str | None = None
+
+    def __call__(self, doc: Document) -> None:
+        from newsaudit.analysis import checkworthiness
+        from newsaudit.models.audit_model import load_model
+
+        doc.claims = checkworthiness.score_claims(doc, load_model(self.model_dir))
+
+
+register("newsaudit.techniques.v1")(TechniqueTagger)
+register("newsaudit.attribution_model.v1")(ModelAttributor)
+register("newsaudit.checkworthiness.v1")(CheckworthinessScorer)
+
+# Each model step runs right after the step named here.
+MODEL_STEPS = {
+    "newsaudit.attribution_model.v1": "newsaudit.attribution_rules.v1",
+    "newsaudit.checkworthiness.v1": "newsaudit.claims.v1",
+    "newsaudit.techniques.v1": "newsaudit.claims.v1",
+}
+
+
+def with_model_steps(names: list[str]) -> list[str]:
+    """`names` with the model steps inserted after their anchors (anchors missing: the step is left out)."""
+    out = list(names)
+    for step, anchor in MODEL_STEPS.items():
+        if anchor in out and step not in out:
+            out.insert(out.index(anchor) + 1, step)
+    return out

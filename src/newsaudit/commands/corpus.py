@@ -44,6 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("match", help="fact-checks and stored claims similar to a claim or an article's claims")
     p.add_argument("text", nargs="?", metavar="TEXT", help="the claim to match")
     p.add_argument("--article", type=int, help="match every claim of this stored article instead")
+    p.add_argument("--claim", type=int, help="match this stored claim instead")
     p.add_argument("--k", type=int, default=10, help="hits of each kind (default 10)")
     p.add_argument("--json", action="store_true", help="print the matches as JSON")
     _db(p)
@@ -126,10 +127,10 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
 def run_match(args: argparse.Namespace, settings: Settings) -> int:
     from newsaudit.corpus import Corpus
 
-    if (args.text is None) == (args.article is None):
-        raise QueryError("give a claim TEXT or --article ID (one of them)")
+    if sum(x is not None for x in (args.text, args.article, args.claim)) != 1:
+        raise QueryError("give a claim TEXT, --article ID or --claim ID (one of them)")
     with Corpus(args.db, settings, create=False) as corpus:
-        result = corpus.match(text=args.text, article_id=args.article, k=args.k)
+        result = corpus.match(text=args.text, article_id=args.article, k=args.k, claim_id=args.claim)
     if args.json:
         _print_json(result.to_dict())
         return 0

@@ -14,14 +14,13 @@ from newsaudit.corpus.match import MatchResult
 from newsaudit.corpus.match import match as match_claims
 from newsaudit.corpus.records import ArticlePage, IngestReport, SearchResult, StoredArticle
 from newsaudit.corpus.search import make_filters, parse_query
-from newsaudit.corpus.store import Store, open_store
+from newsaudit.corpus.store import DEFAULT_DB, Store, open_store
 from newsaudit.corpus.trace import SAME_CLAIM_COSINE, TraceResult
 from newsaudit.corpus.trace import trace as trace_claim
 from newsaudit.document import Document
-from newsaudit.errors import InputError, NewsauditError, QueryError, StoreError
+from newsaudit.errors import InputError, ModelError, NewsauditError, QueryError, StoreError
 from newsaudit.settings import Settings
 
-DEFAULT_DB = "newsaudit.db"
 MAX_LIMIT = 1000
 
 
@@ -174,7 +173,8 @@ class Corpus:
         record = ing.build_record(
             analysed, digest, signature, near_duplicate_of=near, similarity=similarity, embeddings=embeddings
         )
-        return self.store.add_article(record), True, len(record.claims), near is not None
+        article_id, added = self.store.add_article(record)  # False if another writer stored it meanwhile
+        return article_id, added, len(record.claims) if added else 0, added and near is not None
 
     def _near_duplicate(self, signature: ing.Signature) -> tuple[int | None, float | None]:
         best: tuple[int | None, float | None] = (None, None)
@@ -221,7 +221,7 @@ class Corpus:
                         continue
                     try:
                         article_id, is_new, n_claims, is_near = self._add(item.document)
-                    except StoreError:
+                    except (StoreError, ModelError):
                         raise
                     except NewsauditError as exc:
                         record_error(f"{item.where}: {exc}")
@@ -274,9 +274,12 @@ class Corpus:
             self.store.search_claims(terms, filters, limit),
         )
 
-    def match(self, text: str | None = None, article_id: int | None = None, k: int = 10) -> MatchResult:
-        """The most similar fact-checked claims and the most similar claims in other stored articles."""
-        return match_claims(self.store, self.indexes, text=text, article_id=article_id, k=k)
+    def match(
+        self, text: str | None = None, article_id: int | None = None, k: int = 10, *, claim_id: int | None = None
+    ) -> MatchResult:
+        """The most similar fact-checked claims and the most similar claims in other stored articles, for a text,
+        every claim of a stored article, or one stored claim."""
+        return match_claims(self.store, self.indexes, text=text, article_id=article_id, k=k, claim_id=claim_id)
 
     def trace(
         self, text: str | None = None, claim_id: int | None = None, threshold: float = SAME_CLAIM_COSINE
@@ -343,7 +346,7 @@ def _check_limit(limit: int) -> int:
 
 
 class _Progress:
-    """A rich progress bar with rate and ETA (a no-op when disabled)."""
+    """A rich progress bar on stderr with rate and ETA (a no-op when disabled)."""
 
     def __init__(self, total: int | None, *, enabled: bool):
         self.enabled = enabled
@@ -353,6 +356,7 @@ class _Progress:
 
     def __enter__(self) -> _Progress:
         if self.enabled:
+            from rich.console import Console
             from rich.progress import (
                 BarColumn,
                 MofNCompleteColumn,
@@ -364,13 +368,14 @@ class _Progress:
 
             self._progress = Progress(
                 TextColumn("ingest"),
-                BarColumn(),
+                BarColumn(bar_width=20),
                 MofNCompleteColumn(),
                 TextColumn("{task.fields[rate]}"),
                 TimeElapsedColumn(),
                 TextColumn("ETA"),
                 TimeRemainingColumn(),
                 TextColumn("{task.fields[info]}"),
+                console=Console(stderr=True),
                 transient=False,
             )
             self._progress.__enter__()
@@ -385,7 +390,8 @@ class _Progress:
         speed = task.speed
         fields: dict[str, str] = {"rate": f"{speed:.1f} art/s" if speed else ""}
         if info:
-            fields["info"] = " ".join(f"{k} {v}" for k, v in info.items())
+            added, dup, bad = info.get("added", 0), info.get("duplicates", 0), info.get("errors", 0)
+            fields["info"] = f"+{added} new, {dup} dup, {bad} bad"
         self._progress.update(self._task, **fields)
 
     def __exit__(self, *exc: object) -> None:

@@ -108,15 +108,27 @@ def claim_hit(claim: StoredClaim, score: float, similarity: float) -> ClaimHit:
 
 
 def match(
-    store: Store, indexes: CorpusIndexes, *, text: str | None = None, article_id: int | None = None, k: int = 10
+    store: Store,
+    indexes: CorpusIndexes,
+    *,
+    text: str | None = None,
+    article_id: int | None = None,
+    k: int = 10,
+    claim_id: int | None = None,
 ) -> MatchResult:
-    """The k best fact-checks and the k best claims of other articles, for `text` or for each claim of an article."""
+    """The k best fact-checks and the k best claims of other articles, for `text`, a stored claim, or each claim of
+    an article (a stored claim's own article is never among its hits)."""
     if k < 1:
         raise QueryError(f"k must be at least 1, got {k}")
-    if (text is None) == (article_id is None):
-        raise QueryError("give either a claim text or an article id to match")
+    if sum(x is not None for x in (text, article_id, claim_id)) != 1:
+        raise QueryError("give exactly one of a claim text, a claim id or an article id to match")
     queries: list[tuple[str, StoredClaim | None]]
-    if text is not None:
+    if claim_id is not None:
+        claim = store.claim(int(claim_id))
+        if claim is None:
+            raise QueryError(f"no claim with id {claim_id} in {store.path}")
+        queries = [(claim.text, claim)]
+    elif text is not None:
         if not text.strip():
             raise QueryError("empty claim text: give the claim to match")
         queries = [(text.strip(), None)]

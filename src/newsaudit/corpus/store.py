@@ -26,6 +26,7 @@ from newsaudit.errors import StoreError
 from newsaudit.matching.factchecks import FactCheck
 
 SCHEMA_VERSION = 1
+DEFAULT_DB = "newsaudit.db"  # in the current folder
 
 SCHEMA = """
 CREATE TABLE schema_version (version INTEGER NOT NULL);
@@ -134,7 +135,7 @@ class Store(Protocol):
 
     def close(self) -> None: ...
     def find_hash(self, digest: str) -> int | None: ...
-    def add_article(self, record: ArticleRecord) -> int: ...
+    def add_article(self, record: ArticleRecord) -> tuple[int, bool]: ...
     def delete_article(self, article_id: int) -> bool: ...
     def near_duplicate_candidates(self, bands: Sequence[int]) -> list[tuple[int, bytes]]: ...
     def article(self, article_id: int) -> StoredArticle | None: ...
@@ -295,15 +296,15 @@ class SqliteStore:
         return None if row is None else int(row[0])
 
     @_wrap
-    def add_article(self, record: ArticleRecord) -> int:
+    def add_article(self, record: ArticleRecord) -> tuple[int, bool]:
         """Insert an article with its claims, techniques, sources and MinHash bands in one committed transaction.
 
-        Returns the new id, or the existing id when an article with the same hash is already stored.
+        Returns (new id, True), or (existing id, False) when an article with the same hash is already stored.
         """
         with self._tx() as conn:
             row = conn.execute("SELECT id FROM articles WHERE hash = ?", (record.hash,)).fetchone()
             if row is not None:
-                return int(row[0])
+                return int(row[0]), False
             cur = conn.execute(
                 "INSERT INTO articles(hash, url, title, outlet, published, day, text, document, words, ingested_at,"
                 " near_duplicate_of, similarity, minhash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -355,7 +356,7 @@ class SqliteStore:
                 "INSERT INTO minhash_bands(band, key, article_id) VALUES (?,?,?)",
                 [(band, key, article_id) for band, key in enumerate(record.bands)],
             )
-            return article_id
+            return article_id, True
 
     @_wrap
     def delete_article(self, article_id: int) -> bool:

@@ -10,11 +10,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -48,6 +49,8 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "font-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
+
+BEARER = HTTPBearer(auto_error=False, description="the --token of the server (required off loopback)")
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "bad request (e.g. a refused URL or an invalid query)"},
@@ -172,12 +175,11 @@ def create_app(
         html = templates.get_template(name).render(version=__version__, **context)
         return HTMLResponse(html, status_code=status, headers=headers)
 
-    def require_write_token(request: Request) -> None:
+    def require_write_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)]) -> None:
         if state.token is None:
             return
-        given = request.headers.get("authorization", "")
-        scheme, _, value = given.partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), state.token.encode()):
+        given = credentials.credentials.strip() if credentials else ""
+        if not given or not hmac.compare_digest(given.encode(), state.token.encode()):
             raise StarletteHTTPException(401, "this endpoint needs 'Authorization: Bearer TOKEN'")
 
     app.state.require_write_token = require_write_token
@@ -189,13 +191,14 @@ def create_app(
         "/api/analyze",
         tags=["analysis"],
         responses={**ERROR_RESPONSES, 200: {"description": "the JSON contract (schema newsaudit/1)"}},
+        summary="Analyse an article",
     )
     async def api_analyze(item: ArticleInput) -> Response:
         """Analyse one article (text, HTML or URL) and return the JSON contract (schema newsaudit/1)."""
         body = await pool.run(lambda: dumps(state.analyze(item)).encode("utf-8"))
         return Response(body, media_type="application/json")
 
-    @app.get("/api/health", tags=["server"])
+    @app.get("/api/health", tags=["server"], summary="Health and load")
     async def api_health() -> dict[str, Any]:
         """Liveness and load: workers, admitted jobs and capacity."""
         return {
@@ -294,8 +297,3 @@ def _install_security_headers(app: FastAPI) -> None:
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
             response.headers.setdefault("X-Frame-Options", "DENY")
         return response
-
-
-def write_token_dependency(app: FastAPI) -> Any:
-    """The dependency that guards write endpoints of `app`."""
-    return Depends(app.state.require_write_token)

@@ -58,7 +58,7 @@ def install_corpus_routes(app: FastAPI, state: ServerState, page: PageFn) -> Non
 
     # ---- API ----
 
-    @app.get("/api/articles", tags=["corpus"], responses=ERROR_RESPONSES)
+    @app.get("/api/articles", tags=["corpus"], responses=ERROR_RESPONSES, summary="List stored articles")
     async def api_articles(
         filters: FilterParams,
         offset: int = Query(0, ge=0),
@@ -68,7 +68,7 @@ def install_corpus_routes(app: FastAPI, state: ServerState, page: PageFn) -> Non
         result = await run(lambda c: c.articles(filters, offset=offset, limit=limit))
         return result.to_dict()
 
-    @app.get("/api/articles/{article_id}", tags=["corpus"], responses=ERROR_RESPONSES)
+    @app.get("/api/articles/{article_id}", tags=["corpus"], responses=ERROR_RESPONSES, summary="Get a stored article")
     async def api_article(article_id: int) -> dict[str, Any]:
         """One stored article: metadata, claim ids, near-duplicates and its JSON contract under `document`."""
         found = await run(lambda c: c.article(article_id))
@@ -76,7 +76,7 @@ def install_corpus_routes(app: FastAPI, state: ServerState, page: PageFn) -> Non
             raise _not_found("article", article_id)
         return found.to_dict()
 
-    @app.get("/api/search", tags=["corpus"], responses=ERROR_RESPONSES)
+    @app.get("/api/search", tags=["corpus"], responses=ERROR_RESPONSES, summary="Full-text search")
     async def api_search(
         filters: FilterParams,
         q: str = Query(..., description="search terms (SQLite FTS5 over articles and claims)"),
@@ -86,7 +86,7 @@ def install_corpus_routes(app: FastAPI, state: ServerState, page: PageFn) -> Non
         result = await run(lambda c: c.search(q, limit=limit, **filters))
         return result.to_dict()
 
-    @app.post("/api/match", tags=["corpus"], responses=ERROR_RESPONSES)
+    @app.post("/api/match", tags=["corpus"], responses=ERROR_RESPONSES, summary="Match a claim")
     async def api_match(body: MatchRequest) -> dict[str, Any]:
         """The most similar fact-checked claims and claims of other stored articles, for a text or a stored claim."""
 
@@ -101,7 +101,7 @@ def install_corpus_routes(app: FastAPI, state: ServerState, page: PageFn) -> Non
 
         return (await run(work)).to_dict()
 
-    @app.get("/api/claims/{claim_id}", tags=["corpus"], responses=ERROR_RESPONSES)
+    @app.get("/api/claims/{claim_id}", tags=["corpus"], responses=ERROR_RESPONSES, summary="Get a stored claim")
     async def api_claim(claim_id: int) -> dict[str, Any]:
         """One stored claim with the metadata of its article."""
         claim = await run(lambda c: c.store.claim(claim_id))
@@ -109,7 +109,7 @@ def install_corpus_routes(app: FastAPI, state: ServerState, page: PageFn) -> Non
             raise _not_found("claim", claim_id)
         return claim.to_dict()
 
-    @app.get("/api/claims/{claim_id}/trace", tags=["corpus"], responses=ERROR_RESPONSES)
+    @app.get("/api/claims/{claim_id}/trace", tags=["corpus"], responses=ERROR_RESPONSES, summary="Trace a stored claim")
     async def api_trace(claim_id: int, threshold: float = Query(SAME_CLAIM_COSINE, gt=0, le=1)) -> dict[str, Any]:
         """The claim's history: which outlets carried it (or a near-identical one), first when, credited to whom."""
 
@@ -120,19 +120,21 @@ def install_corpus_routes(app: FastAPI, state: ServerState, page: PageFn) -> Non
 
         return (await run(work)).to_dict()
 
-    @app.get("/api/trace", tags=["corpus"], responses=ERROR_RESPONSES)
+    @app.get("/api/trace", tags=["corpus"], responses=ERROR_RESPONSES, summary="Trace a claim text")
     async def api_trace_text(
         text: str = Query(..., description="the claim text"), threshold: float = Query(SAME_CLAIM_COSINE, gt=0, le=1)
     ) -> dict[str, Any]:
         """The history of a free-text claim across the corpus."""
         return (await run(lambda c: c.trace(text=text, threshold=threshold))).to_dict()
 
-    @app.get("/api/stats", tags=["corpus"], responses=ERROR_RESPONSES)
+    @app.get("/api/stats", tags=["corpus"], responses=ERROR_RESPONSES, summary="Per-outlet statistics")
     async def api_stats() -> dict[str, Any]:
         """Per outlet: techniques per 1,000 words and the sourcing profile, overall and month by month."""
         return (await run(lambda c: c.stats())).to_dict()
 
-    @app.post("/api/ingest", tags=["corpus"], responses=ERROR_RESPONSES, dependencies=write_guard)
+    @app.post(
+        "/api/ingest", tags=["corpus"], responses=ERROR_RESPONSES, dependencies=write_guard, summary="Ingest an article"
+    )
     async def api_ingest(item: ArticleInput) -> dict[str, Any]:
         """Analyse and store one article (text, HTML or URL). Idempotent: the same text is stored once.
 
@@ -146,7 +148,13 @@ def install_corpus_routes(app: FastAPI, state: ServerState, page: PageFn) -> Non
 
         return await run(work)
 
-    @app.delete("/api/articles/{article_id}", tags=["corpus"], responses=ERROR_RESPONSES, dependencies=write_guard)
+    @app.delete(
+        "/api/articles/{article_id}",
+        tags=["corpus"],
+        responses=ERROR_RESPONSES,
+        dependencies=write_guard,
+        summary="Delete an article",
+    )
     async def api_delete(article_id: int) -> dict[str, Any]:
         """Remove a stored article with its claims."""
         if not await run(lambda c: c.delete(article_id)):

@@ -8,9 +8,9 @@ from pydantic import ValidationError
 
 from newsaudit.document import Document
 from newsaudit.errors import InputError
+from newsaudit.ingest import fetch_document
 from newsaudit.ingest.html import from_html
 from newsaudit.ingest.text import document_from_bytes, from_text
-from newsaudit.ingest.url import fetch
 from newsaudit.server.schemas import ArticleInput
 from newsaudit.settings import Settings
 
@@ -23,18 +23,10 @@ def _looks_like_html(data: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in data[:4096].lower()
 
 
-def from_url(url: str, settings: Settings) -> Document:
-    """Fetch `url` with the safe fetcher (address checks on every hop, size cap, timeouts) and load it."""
-    fetched = fetch(url, settings)
-    if fetched.content_type in _HTML_TYPES or (not fetched.content_type and _looks_like_html(fetched.body)):
-        return from_html(fetched.body, fetched.url, url=fetched.url, charset=fetched.charset)
-    return document_from_bytes(fetched.body, fetched.url, url=fetched.url)
-
-
 def load(item: ArticleInput, settings: Settings) -> Document:
     """The Document for an API body: text, HTML or URL, with the caller's metadata laid over what was found."""
     if item.url is not None:
-        doc = from_url(item.url.strip(), settings)
+        doc = fetch_document(item.url.strip(), settings)
     elif item.html is not None:
         doc = from_html(item.html, "the HTML")
     else:

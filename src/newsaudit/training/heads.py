@@ -85,7 +85,7 @@ def build_module(dim: int, hidden: int):  # type: ignore[no-untyped-def]
         def __init__(self) -> None:
             super().__init__()
             self.dropout = nn.Dropout(0.2)
-            self.lstm = nn.LSTM(dim, hidden, batch_first=True, bidirectional=True)
+            self.lstm = nn.LSTM(dim, hidden, batch_first=True, bidirectional=True) if hidden else None
             feat = dim + 2 * hidden
             self.tech = nn.Linear(feat, N_TECH)
             self.roles = nn.Linear(feat, N_ROLE_TAGS)
@@ -93,6 +93,8 @@ def build_module(dim: int, hidden: int):  # type: ignore[no-untyped-def]
 
         def features(self, x: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
             x = self.dropout(x)
+            if self.lstm is None:
+                return x
             if lengths is None:
                 h, _ = self.lstm(x)
             else:

@@ -45,8 +45,11 @@ class Corpora:
     cb_pooled: object
 
 
-def extract_all(cfg: TrainConfig, data_dir: Path, cache_dir: Path, threads: int) -> Corpora:
-    """Load the corpora and their encoder states (PTC first: it matters most; ClaimBuster last)."""
+def extract_all(cfg: TrainConfig, data_dir: Path, cache_dir: Path, threads: int, skip: tuple[str, ...] = ()) -> Corpora:
+    """Load the corpora and their encoder states (PTC first: it matters most; ClaimBuster last).
+
+    `skip` names corpora (ptc, polnear, claimbuster) whose states are not computed here (another process does them).
+    """
     from newsaudit.models.encoder import OnnxEncoder
     from newsaudit.training.data import load_claimbuster, load_polnear, load_ptc
     from newsaudit.training.extract import corpus_states, pooled_sentences
@@ -55,7 +58,9 @@ def extract_all(cfg: TrainConfig, data_dir: Path, cache_dir: Path, threads: int)
     encoder = OnnxEncoder(threads=threads)
     w, s = cfg.window, cfg.runtime_stride
     ptc = load_ptc(data_dir)
-    ptc_states = corpus_states(encoder, ptc, cache_dir / f"ptc-w{w}-s{s}.npz", window=w, stride=s)
+    ptc_states = (
+        [] if "ptc" in skip else corpus_states(encoder, ptc, cache_dir / f"ptc-w{w}-s{s}.npz", window=w, stride=s)
+    )
     pn_dev = load_polnear(data_dir, "dev")
     pn_dev_states = corpus_states(encoder, pn_dev, cache_dir / f"polnear-dev-w{w}-s{s}.npz", window=w, stride=s)
     pn_all = load_polnear(data_dir, "train")
@@ -65,6 +70,8 @@ def extract_all(cfg: TrainConfig, data_dir: Path, cache_dir: Path, threads: int)
         encoder, pn_train, cache_dir / f"polnear-train-{cfg.polnear_fraction}-w{w}-s{s}.npz", window=w, stride=s
     )
     cb = load_claimbuster(data_dir)
+    if "claimbuster" in skip:
+        return Corpora(ptc, ptc_states, pn_train, pn_train_states, pn_dev, pn_dev_states, cb, None)
     cb_pooled = pooled_sentences(encoder, [c.text for c in cb], cache_dir / "claimbuster-pooled.npz")
     return Corpora(ptc, ptc_states, pn_train, pn_train_states, pn_dev, pn_dev_states, cb, cb_pooled)
 
@@ -77,6 +84,7 @@ def train_and_export(
     command: str,
     threads: int = 2,
     stage: str = "all",
+    skip: tuple[str, ...] = (),
 ) -> Path | None:
     """Run the stages; returns the model folder written under `out_root` (None for `--stage extract`)."""
     import torch
@@ -84,7 +92,7 @@ def train_and_export(
     torch.set_num_threads(threads)
     cfg = TrainConfig.load(config_path)
     started = time.time()
-    corpora = extract_all(cfg, data_dir, cache_dir, threads)
+    corpora = extract_all(cfg, data_dir, cache_dir, threads, skip)
     log.info("features ready after %.0f s", time.time() - started)
     if stage == "extract":
         return None
@@ -104,10 +112,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--log", type=Path, default=None)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--stage", choices=["extract", "all"], default="all")
+    parser.add_argument("--skip", default="", help="extract stage: corpora to leave to another process (ptc,...)")
     args = parser.parse_args(argv)
     setup_logging(args.log)
     command = "python -m newsaudit.training.run " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
-    out = train_and_export(args.config, args.data, args.out, args.cache, command, args.threads, args.stage)
+    out = train_and_export(
+        args.config,
+        args.data,
+        args.out,
+        args.cache,
+        command,
+        args.threads,
+        args.stage,
+        tuple(x for x in args.skip.split(",") if x),
+    )
     print(json.dumps({"model_dir": str(out) if out else None}))
     return 0
 

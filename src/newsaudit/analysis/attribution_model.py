@@ -1,0 +1,101 @@
+"""Attributions from the trained role tagger: Source / Cue / Content spans linked into relations by proximity.
+
+Linking: every predicted cue takes the nearest content span and the nearest source span, preferring spans in the
+cue's own sentence, then its paragraph; a cue without any content nearby is dropped. Sources are typed by the
+rule engine's `classify_source`.
+
+Merging with the rule-based attributions (`merge`): model relations come first; a rule relation is kept as a
+fallback when its content overlaps no model content (so nothing the rules found silently disappears).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+
+from newsaudit.document import Attribution, Document, Source, Span
+from newsaudit.models.audit_model import AuditModel, document_output
+
+RoleSpan = tuple[str, int, int, float]
+
+
+def _locator(doc: Document):  # type: ignore[no-untyped-def]
+    """A function char offset -> (paragraph index, sentence index), using the document's segmentation."""
+    sent_starts = [s.start for s in doc.sentences]
+
+    def locate(pos: int) -> tuple[int, int]:
+        if not doc.sentences:
+            return 0, 0
+        i = max(0, bisect.bisect_right(sent_starts, pos) - 1)
+        return doc.sentences[i].paragraph, i
+
+    return locate
+
+
+def link_roles(doc: Document, spans: Sequence[RoleSpan]) -> list[Attribution]:
+    """Relations from role spans: each cue with its nearest content and source (same sentence, then paragraph)."""
+    from newsaudit.analysis.attribution import classify_source
+
+    locate = _locator(doc)
+    by_role: dict[str, list[RoleSpan]] = {"Source": [], "Cue": [], "Content": []}
+    for span in spans:
+        by_role[span[0]].append(span)
+
+    def nearest(cue: RoleSpan, role: str) -> RoleSpan | None:
+        cpar, csent = locate(cue[1])
+        best, best_key = None, None
+        for cand in by_role[role]:
+            par, sent = locate(cand[1])
+            _, sent_end = locate(max(cand[1], cand[2] - 1))
+            same_sent = sent <= csent <= sent_end
+            if not same_sent and par != cpar:
+                continue
+            gap = max(cand[1] - cue[2], cue[1] - cand[2], 0)
+            key = (0 if same_sent else 1, gap)
+            if best_key is None or key < best_key:
+                best, best_key = cand, key
+        return best
+
+    out = []
+    for cue in by_role["Cue"]:
+        content = nearest(cue, "Content")
+        if content is None:
+            continue
+        src = nearest(cue, "Source")
+        source = None
+        if src is not None:
+            kind, subtype = classify_source(doc.text[src[1] : src[2]], outlet=doc.outlet)
+            source = Source(doc.span(src[1], src[2]), kind, subtype)
+        probs = [cue[3], content[3]] + ([src[3]] if src else [])
+        out.append(
+            Attribution(
+                content=doc.span(content[1], content[2]),
+                source=source,
+                cue=doc.span(cue[1], cue[2]),
+                confidence=round(sum(probs) / len(probs), 4),
+                origin="model",
+            )
+        )
+    out.sort(key=lambda a: (a.content.start, a.cue.start if a.cue else 0))
+    return out
+
+
+def merge(model_atts: Sequence[Attribution], rule_atts: Sequence[Attribution]) -> list[Attribution]:
+    """Model relations plus the rule relations whose content overlaps no model content, in text order."""
+    kept = [r for r in rule_atts if not any(r.content.overlaps(m.content) for m in model_atts)]
+    return sorted([*model_atts, *kept], key=lambda a: (a.content.start, a.content.end))
+
+
+def find_attributions(doc: Document, model: AuditModel) -> list[Attribution]:
+    """Model-made attributions of a Document (not merged with the rules)."""
+    out = document_output(doc, model)
+    return link_roles(doc, model.role_spans(out))
+
+
+def role_spans(text: str, *, model: AuditModel | None = None) -> list[tuple[str, Span, float]]:
+    """The raw role spans (role, span, probability) the model finds in a text, for evaluation."""
+    from newsaudit.models.audit_model import load_model
+
+    model = model or load_model()
+    out = model.run([text])[0]
+    return [(r, Span.of(text, s, e), p) for r, s, e, p in model.role_spans(out)]

@@ -1,0 +1,62 @@
+"""Token windows, their merging, and span snapping."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsaudit.models.chunking import merge_windows, runs, snap_to_words, windows
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2000), st.integers(1, 300), st.data())
+def test_windows_cover_every_token_within_size(n: int, size: int, data: st.DataObject) -> None:
+    stride = data.draw(st.integers(1, size))
+    spans = windows(n, size, stride)
+    covered = np.zeros(n, dtype=bool)
+    for a, b in spans:
+        assert 0 <= a <= b <= n and b - a <= size
+        covered[a:b] = True
+    assert covered.all()
+    assert spans[-1][1] == n
+
+
+def test_merge_windows_averages_overlaps_and_keeps_constants() -> None:
+    spans = windows(10, 6, 4)
+    values = [np.full((b - a, 2), 3.0, dtype=np.float32) for a, b in spans]
+    merged = merge_windows(10, spans, values)
+    assert merged.shape == (10, 2)
+    assert np.allclose(merged, 3.0)
+    # a token seen by two windows gets a value between theirs
+    vals = [np.zeros((b - a, 1), np.float32) + i for i, (a, b) in enumerate(spans)]
+    m = merge_windows(10, spans, vals)
+    assert m[0, 0] == 0 and m[-1, 0] == len(spans) - 1
+    assert 0 < m[5, 0] < 1
+
+
+def test_runs() -> None:
+    assert runs([False, True, True, False, True]) == [(1, 3), (4, 5)]
+    assert runs([]) == []
+    assert runs(np.array([True, True])) == [(0, 2)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet="ab -,.\n’'", max_size=40), st.data())
+def test_snap_to_words_stays_inside_and_trims(text: str, data: st.DataObject) -> None:
+    s = data.draw(st.integers(0, len(text)))
+    e = data.draw(st.integers(s, len(text)))
+    a, b = snap_to_words(text, s, e)
+    assert 0 <= a <= b <= len(text)
+    span = text[a:b]
+    assert span == span.strip()
+    if b > a:
+        # never cuts a word in half
+        assert a == 0 or not (text[a - 1].isalnum() and text[a].isalnum())
+        assert b == len(text) or not (text[b - 1].isalnum() and text[b].isalnum())
+
+
+def test_snap_to_words_widens_partial_words() -> None:
+    text = "The minister said hello."
+    assert snap_to_words(text, 5, 9) == (4, 12)
+    assert snap_to_words(text, 3, 13) == (4, 12)
