@@ -111,6 +111,17 @@ def test_colon_and_particle_belong_to_the_cue() -> None:
     assert (att.cue.text, att.content.text) == ("said:", '"The river is rising."')
 
 
+def test_headline_cue_in_title_case() -> None:
+    att = _one("Mayor Ruiz Says The Bridge Will Reopen\n\nWork started today on the old bridge.")
+    assert _roles(att) == ("Mayor Ruiz", "Says", "The Bridge Will Reopen")
+
+
+def test_auxiliaries_and_adverbs_join_the_cue() -> None:
+    att = _one("Local farmers are openly complaining that the canal is dry.")
+    assert _roles(att) == ("Local farmers", "are openly complaining", "that the canal is dry")
+    assert analyze("He was told that the canal is dry.").attributions == []  # a passive names no source
+
+
 def test_no_attribution_without_a_cue() -> None:
     assert analyze("The river rose by two metres overnight and flooded the old town.").attributions == []
     # capitalised nouns are not cues ("the Islamic State")
@@ -143,6 +154,10 @@ def test_pronoun_takes_the_kind_of_the_previous_source() -> None:
         ("Police", "named", "organisation"),
         ("Prime Minister Ada Lund", "named", "person"),
         ("Tomas Berg", "named", "person"),
+        ("A Suffolk University poll", "named", "other"),
+        ("federal prosecutors", "anonymous", None),
+        ("those close to the mayor", "anonymous", None),
+        ("those who oppose the plan", "vague", None),
     ],
 )
 def test_classify_source(phrase: str, kind: str, subtype: str | None) -> None:

@@ -54,7 +54,7 @@ _WORDS = st.sampled_from(
 _NEWSY = st.lists(_WORDS, max_size=60).map(" ".join)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(_NEWSY, st.text(max_size=300)))
 def test_analyze_never_raises_and_offsets_hold(text: str) -> None:
     if not text.strip():

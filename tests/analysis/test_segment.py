@@ -69,7 +69,7 @@ def test_boundary_scoring_helpers() -> None:
     assert predicted_boundaries([(0, 5), (7, 11), (12, 16)]) == {7, 12}
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("ab .!?\n\"“”'’U.S.Mr 3,.")), max_size=200))
 def test_segmentation_covers_text_in_order(text: str) -> None:
     paragraphs, sentences = segment(text)

@@ -261,3 +261,29 @@ def test_feed_file_and_mixed_folder(tmp_path: Path, make_article) -> None:
         article = corpus.article(hits[0].article_id)
         assert article.summary.day == "2024-03-05" and article.summary.url == "https://valley.example/ferry"
         assert article.summary.outlet  # from the feed, else the URL's host
+
+
+def test_feed_and_article_urls_on_loopback(tmp_path: Path, make_article) -> None:
+    import http.server
+    import threading
+    from functools import partial
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "feed.xml").write_text(RSS, encoding="utf-8")
+    (site / "story.txt").write_text(make_article(5)["text"], encoding="utf-8")
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with Corpus(tmp_path / "c.db", Settings(use_models=False, allow_private_urls=True)) as corpus:
+            report = corpus.ingest([f"{base}/feed.xml", f"{base}/story.txt"], progress=False)
+            assert report.added == 3 and not report.errors, report.errors
+        with Corpus(tmp_path / "d.db", RULES) as corpus:  # loopback refused without the explicit setting
+            report = corpus.ingest([f"{base}/story.txt"], progress=False)
+            assert report.added == 0 and len(report.errors) == 1 and "\n" not in report.errors[0]
+    finally:
+        server.shutdown()

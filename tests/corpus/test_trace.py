@@ -192,3 +192,11 @@ def test_cli_match_and_trace_json(story: Corpus) -> None:
     assert json.loads(match.stdout)["matches"][0]["factchecks"][0]["id"] == "fc-ships"
     bad = subprocess.run([*base, "match", "--db", story.path], capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stderr.startswith("newsaudit: error: give a claim TEXT")
+
+
+def test_concurrent_matches_agree(story: Corpus) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: story.match(text="forty ships stranded by a storm", k=3).to_dict(), range(8)))
+    assert all(r == results[0] for r in results)

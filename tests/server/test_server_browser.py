@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from server_corpus_articles import ARTICLES
 from server_helpers import LiveServer, example_text
 
+from newsaudit.outputs.techniques import TECHNIQUES
 from newsaudit.server.app import create_app
 from newsaudit.settings import Settings
 
@@ -78,6 +79,14 @@ def test_audit_page_shows_highlights_sources_and_jumps(page: Any, live_server: A
     tooltip = page.locator(".na-tooltip")
     expect(tooltip).to_be_visible()
     assert "Source" in tooltip.inner_text()
+
+    # technique highlights (when the pipeline finds any) explain the technique on hover
+    techs = page.locator(".na-text .na-seg.na-tech")
+    if techs.count():
+        techs.first.hover()
+        expect(tooltip).to_be_visible()
+        explanations = [t.explanation for t in TECHNIQUES.values()]
+        assert any(e in tooltip.inner_text() for e in explanations)
 
     # a layer toggle hides that layer
     page.locator('.na-toolbar input[data-layer="source"]').uncheck()

@@ -33,9 +33,11 @@ _PARTICLES = {
 _PARTICLE = re.compile(r"\s+(of|about|for|out)(?![\w-])")
 _ACCORDING = re.compile(r"(?<![\w-])according\s+to(?![\w-])", re.IGNORECASE)
 _CUE_STARTERS = frozenset([f.split()[0] for f in _CUE_FORMS] + list(lx.CUE_MODIFIERS))
-_LOWER_WORD = re.compile(r"(?<![\w-])[a-z]+")
+_WORD_START = re.compile(r"(?<![\w-])[A-Za-z]+")
+_TITLE_CUES = frozenset(["Says", "Said", "Tells", "Told", "Warns", "Claims", "Admits", "Insists", "Denies", "Confirms"])
+_TITLE_BEFORE = re.compile(r"[A-Z][\w’'.-]*\s+$")
 # The bare cue word at the end of a cue match (after the modifiers).
-_CUE_WORD = re.compile(r"(?:" + "|".join(re.escape(f) for f in _CUE_FORMS) + r")(?![\w-])")
+_CUE_WORD = re.compile(r"(?:" + "|".join(re.escape(f) for f in _CUE_FORMS) + r")(?![\w-])", re.IGNORECASE)
 
 # Relay line: "X reports:" / "X reported:" / "According to X:" / "As X reports:" / "X writes:" alone on a line.
 _RELAY_CUE = re.compile(r"\b(?:reports?|reported|writes?|wrote|says|said|informs?|notes?|states?)\s*:\s*$", re.I)
@@ -151,12 +153,21 @@ _ASIDES = frozenset(
     ["however", "though", "too", "meanwhile", "for instance", "for example", "in turn", "in fact", "instead", "also"]
 )
 _CONTENT_CONNECTIVE = re.compile(r"(?:but|and|so|yet|still|in fact|indeed|however|meanwhile)\b,?\s+", re.IGNORECASE)
+_NOUN_LIKE_CUES = frozenset(["reports", "claims", "fears", "hopes", "doubts", "calls", "estimates", "wants"])
+_ADJECTIVE_ENDINGS = ("ed", "ing", "al", "ous", "ive", "ful", "ic", "ent", "ant")
+_LEADING_TIME = re.compile(
+    r"\s*(?:on|this|last|late|early|earlier)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|"
+    r"month|year|morning|evening|night)(?:\s+(?:morning|afternoon|evening|night))?,?\s+(?!that\b)",
+    re.IGNORECASE,
+)
 _RELATIVE = re.compile(r"\b(?:who|which|that|whose)\b")
 _FINAL_PRONOUN = re.compile(r"\s(he|she|they|we|I)$")
 _CONTRACTION = re.compile(r"(?<=\w)[’'](?:s|ve|re|d|ll)$")
 _VERB_IN_SOURCE = re.compile(r".*(?<![\w-])(?!(?:need|speed|seed|feed|greed|creed|breed|bed|red|shed)\b)[a-z]{3,}ed\s")
 _SUBJECT = re.compile(
-    r"(?:(?:he|she|they|we|i|it)\b|(?:(?:the|a|an)\s+)?(?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'.-]*(?:’s|'s)?(?=\s))",
+    r"(?:(?:[Tt]he|[Aa]n?|[Tt]his)\s+(?:[\w’'-]+\s+){0,4}?[\w’'-]+(?=\s+(?:[a-z]+ed|[a-z]+s|has|had|was|is|will|would)\b)"
+    r"|(?:he|she|they|we|i|it|He|She|They|We|I|It)\b"
+    r"|(?:(?:the|a|an)\s+)?(?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'.-]*(?:’s|'s)?(?=\s))",
 )
 # "told POLITICO they ...", "told the Associated Press (AP), “We ..."", "told reporters the plan ..."
 _TOLD_LISTENER = re.compile(
@@ -356,14 +367,17 @@ def _sentence_attributions(text: str, sent: Sentence, para: Span, outlet: str | 
         if att:
             found.append(att)
     cue_end = -1
-    for w in _LOWER_WORD.finditer(text, s0, s1):
-        if w.start() < cue_end or w.group(0) not in _CUE_STARTERS:
+    for w in _WORD_START.finditer(text, s0, s1):
+        word = w.group(0)
+        if w.start() < cue_end:
             continue
-        m = _CUE.match(text, w.start(), s1)
-        if m is None:
+        if word in _TITLE_CUES and _TITLE_BEFORE.search(text, max(s0, w.start() - 40), w.start()):
+            c0, c1 = w.start(), w.end()  # a headline: "Trump Says He Will Win"
+        elif word not in _CUE_STARTERS or (m := _CUE.match(text, w.start(), s1)) is None:
             continue
-        c0, c1 = m.start(), m.end()
-        word = _CUE_WORD.search(text, c0, c1).group(0)
+        else:
+            c0, c1 = m.start(), m.end()
+        word = text[c0:c1].split()[-1].lower()
         if (p := _PARTICLE.match(text, c1, s1)) and word in _PARTICLES[p.group(1)]:
             c1 = p.end()
         if text[c1 : c1 + 1] == ":":
@@ -387,7 +401,8 @@ def _split_nested(text: str, found: list[Attribution]) -> list[Attribution]:
             for b in found:
                 if b is a or b.cue is None:
                     continue
-                anchor = min(b.cue.start, b.source.span.start if b.source else b.cue.start)
+                src_start = b.source.span.start if b.source else b.cue.start
+                anchor = min(b.cue.start, src_start) if src_start >= content.start else b.cue.start
                 if content.start + 12 <= anchor < content.end and b.cue.start < content.end:
                     s, e = _content_end(text, content.start, anchor)
                     e = _strip_trailing_connective(text, s, e)
@@ -427,7 +442,7 @@ def _according(text: str, s0: int, s1: int, c0: int, c1: int, para: Span, outlet
 def _verb_cue(
     text: str, s0: int, s1: int, c0: int, c1: int, para: Span, outlet: str | None, prev: Source | None = None
 ) -> Attribution | None:
-    cue_word = _CUE_WORD.search(text, c0, c1).group(0)
+    cue_word = _CUE_WORD.search(text, c0, c1).group(0).lower()
     if _inside_quote(text, para.start, c0):
         return None
     if (
@@ -440,7 +455,7 @@ def _verb_cue(
     prefix_stripped = text[s0:c0].rstrip()
     rest = text[c1:s1]
     last = prefix_stripped[-1:]
-    ends_quote = prefix_stripped.rstrip(",").endswith(("”", '"', "''", "’"))
+    ends_quote = prefix_stripped.rstrip(",").endswith(("”", '"', "''", "’")) or prefix_stripped.endswith(",“")
     if last == "," and not ends_quote and _TWO_COMMA_APPOSITIVE.match(_strip_leading(prefix_stripped)):
         att = _appositive(text, s0, s1, c0, c1, prefix_stripped, outlet, para)
         if att is not None:
@@ -475,7 +490,12 @@ def _verb_cue(
         head = text[src0:src1].lower().split()[-1:] if src1 > src0 else []
         if not head or head[0] not in lx.EVIDENCE_HEADS:
             return None
-    if cue_word in ("reports", "claims") and text[src0:src1].lower().split()[-1] in _NOUN_CUE_MODIFIERS:
+    src_last = text[src0:src1].lower().split()[-1]
+    if cue_word in _NOUN_LIKE_CUES and (src_last in _NOUN_CUE_MODIFIERS or src_last.endswith(_ADJECTIVE_ENDINGS)):
+        return None  # "renewed fears", "news reports": a noun, not a cue
+    if cue_word in ("called", "calling", "calls") and re.match(r"\s+(?:off|up|in|back)\b", rest):
+        return None
+    if cue_word == "estimated" and not re.match(r"\s*(?:that\b|[$€£\d]|about|around|some|more|at least)", rest):
         return None
     source = _make_source(text, src0, src1, outlet)
     if source is None:
@@ -484,16 +504,25 @@ def _verb_cue(
     rest_after = rest
     told = cue_word in ("told", "tell", "tells", "telling")
     if told:
-        obj = _TOLD_OBJECT.match(rest) or _TOLD_LISTENER.match(rest)
+        obj = _TOLD_OBJECT.match(rest)
+        quote_before = bool(before_src) and before_src[-1] in ",”\"’'"
+        if not obj and not quote_before:
+            obj = _TOLD_LISTENER.match(rest)
         if obj and not _TRIVIAL_REST.match(rest[obj.end() :]):
             rest_after = rest[obj.end() :]
     elif m_that := _BEFORE_THAT.match(rest):
         rest_after = rest[m_that.end() :]
     content_after_start = c1 + (len(rest) - len(rest_after))
     substantive = not _TRIVIAL_REST.match(rest_after) or re.match(r"\s*(?:that\b|:|[“\"])", rest_after)
-    if (rest.lstrip().startswith(",") and not _COMMA_QUOTE.match(rest)) or (told and rest_after is rest):
+    if text[c0:c1].split()[-1][:1].isupper() and len(rest.split()) >= 2:
+        substantive = True  # a headline: "Trump Says He Will Win"
+    elif (rest.lstrip().startswith(",") and not _COMMA_QUOTE.match(rest)) or (told and rest_after is rest):
         substantive = False  # '..., a official said, adding that ...' / 'X told Fox News on Sunday.'
 
+    if substantive and (lead := _LEADING_TIME.match(text, content_after_start, s1)):
+        content_after_start = lead.end()  # "said on Monday the plan ..."
+    if substantive and _STARTS_WITH_PREPOSITION.match(text, content_after_start, s1) and not told:
+        substantive = False  # "testified before the panel" attributes nothing
     if substantive:
         content = _content_after(text, content_after_start, s1)
         if content[1] - content[0] < 2 or (cue_word in ("told", "tell", "tells") and rest_after is rest):
@@ -539,7 +568,7 @@ def _participle(
         stripped = _strip_leading(prefix)
         offset = s0 + len(prefix) - len(stripped)
         m = _SUBJECT.match(stripped)
-        if not m or m.group(0).lower() in _DETERMINERS:
+        if not m or m.group(0).lower() in _DETERMINERS or m.group(0).split()[0].lower() in _CLAUSE_WORDS:
             return None
         source = _make_source(text, offset + m.start(), offset + m.end(), outlet)
     rest = text[c1:s1]
@@ -572,11 +601,17 @@ def _appositive(
     a = b - len(_strip_leading(text[a:b]))
     a, _ = _trimmed(text, a, b)
     phrase = text[a:b]
-    if phrase.count(",") < 2 or len(phrase.split()) > 30 or not phrase[:1].isupper():
+    if not phrase or len(phrase.split()) > 30 or not (phrase[:1].isupper() or phrase.startswith(("the ", "a "))):
         return None
+    if phrase.count(",") < 2:
+        if phrase.count(",") != 1 or not phrase[:1].isupper() or len(phrase.split()) > 8:
+            return None
+        phrase = phrase + ","  # "Sen. Jack Reed (D-R.I.), said ...": a stray comma
     if _STARTS_WITH_PREPOSITION.match(phrase):
         return None
     head, second = phrase.split(",")[0], phrase.split(",")[1].strip().lower()
+    if not second:
+        b = a + len(head.rstrip())
     kind, subtype = classify_source(head, outlet=outlet)
     if second.split(" ")[0] in ("who", "which", "whose") or second in _ASIDES:
         b = a + len(head.rstrip())  # "Donald Trump, who ..., said" / "Mr. Trump, however, said": the name only
@@ -584,6 +619,8 @@ def _appositive(
     told = text[c0:c1].split()[-1].startswith(("told", "tell"))
     m_that = (_TOLD_OBJECT if told else _BEFORE_THAT).match(rest)
     before = text[s0:a].rstrip()
+    if told and not m_that and not (before and before[-1] in ",”\"’'"):
+        m_that = _TOLD_LISTENER.match(rest)
     if (told and not m_that) or (_TRIVIAL_REST.match(rest) and not m_that):
         # '"...," Butz, 49, told The Huffington Post.': the content is the quote before the source
         if not before or before[-1] not in ",”\"’'":
@@ -671,6 +708,8 @@ def _source_left(text: str, s0: int, c0: int) -> tuple[int, int] | None:
         a, b = _trimmed(text, a, b)
     if m := _TRAILING_TIME.search(text, a, b):
         b = _trimmed(text, a, m.start())[1]  # "The committee this week said"
+    if text[a:b].lower().startswith("with ") and text[a:b].count(" ") >= 1:
+        a = _trimmed(text, a + 4, b)[0]  # "with 22 percent saying ...": an absolute construction
     if b <= a or _STARTS_WITH_PREPOSITION.match(text, a, b):
         return None
     if m := _FINAL_PRONOUN.search(text, a, b):
@@ -757,7 +796,7 @@ def classify_source(text: str, *, outlet: str | None = None) -> tuple[SourceKind
         return "anonymous", None
     if head in lx.ANONYMOUS_HEADS and not _has_name(head_part, phrase):
         return "anonymous", None
-    for q in lx.VAGUE_QUANTIFIERS:
+    for q in (*lx.VAGUE_QUANTIFIERS, "those", "these"):
         if low.startswith(q + " ") or low == q:
             return "vague", None
     if low in ("some", "many", "others", "critics", "observers", "experts", "analysts") or (
@@ -791,6 +830,8 @@ def _named_subtype(words: list[str], caps: list[str]) -> SourceSubtype:
     if wordset & lx.OUTLET_WORDS:
         return "outlet"
     last = words[-1]
+    if last in lx.EVIDENCE_HEADS:
+        return "other"  # "A Suffolk University poll", "the report"
     if wordset & lx.PERSON_TITLES and caps and caps[-1].lower() == last and last not in lx.ORGANISATION_WORDS:
         return "person"
     if wordset & lx.ORGANISATION_WORDS:

@@ -133,6 +133,9 @@ EVIDENCE_HEADS = frozenset(
 )
 # Adverbs and auxiliaries that belong to the cue: "has also said", "publicly warned".
 CUE_MODIFIERS = (
+    "now",
+    "still",
+    "first",
     "has",
     "have",
     "had",
@@ -297,8 +300,6 @@ ORGANISATION_WORDS = frozenset(
         "school",
         "church",
         "tribunal",
-        "prosecutors",
-        "prosecutor's",
         "secretariat",
         "directorate",
         "service",
@@ -469,6 +470,7 @@ VAGUE_HEADS = frozenset(
 # Heads that make a source anonymous when no name goes with them ("officials", "a source close to ...").
 ANONYMOUS_HEADS = frozenset(
     [
+        "prosecutors",
         "official",
         "officials",
         "source",

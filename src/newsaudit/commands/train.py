@@ -17,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, default=None, help="models folder (default: the package's models/)")
     p.add_argument("--cache", type=Path, default=Path(".cache/training"), help="feature cache (never in the repo)")
     p.add_argument("--log", type=Path, default=None, help="also log to this file")
-    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--threads", type=int, default=1, help="1 is fastest on a shared, loaded CPU")
     p.set_defaults(func=run)
 
 

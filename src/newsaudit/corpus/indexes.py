@@ -92,7 +92,9 @@ class CorpusIndexes:
         base = Path(db_path)
         self._claims = _Cached(base.with_name(base.name + ".claims.index"))
         self._factchecks = _Cached(base.with_name(base.name + ".factchecks.index"))
-        self._lock = threading.Lock()
+        # Held while an index is refreshed or searched: ClaimIndex builds its BM25 and ANN parts lazily on first
+        # search, which is not safe from two threads at once (the web app searches from a worker pool).
+        self.lock = threading.RLock()
 
     @property
     def embedder(self) -> Embedder:
@@ -102,7 +104,7 @@ class CorpusIndexes:
 
     def claims(self) -> ClaimIndex:
         """The index over every stored claim (embeddings taken from the DB), up to date with the DB."""
-        with self._lock:
+        with self.lock:
             embed_missing_claims(self.store, self.embedder)
             cached = self._claims
             count, max_id = self.store.claims_version()
@@ -134,7 +136,7 @@ class CorpusIndexes:
 
     def factchecks(self) -> ClaimIndex:
         """The index over every stored fact-check (claim text plus review title), up to date with the DB."""
-        with self._lock:
+        with self.lock:
             cached = self._factchecks
             current = list(self.store.factchecks_version())
             if cached.index is None:

@@ -146,7 +146,8 @@ def match(
         qvec = vector(stored[own.id]) if own is not None and own.id in stored else indexes.embedder.embed([query])[0]
         fc_hits: list[FactCheckHit] = []
         if len(fc_index):
-            hits = fc_index.search(query, k, query_vector=qvec)
+            with indexes.lock:
+                hits = fc_index.search(query, k, query_vector=qvec)
             records = store.factchecks_by_id([h.id for h in hits])
             for h in hits:
                 fc = records.get(h.id)
@@ -171,7 +172,8 @@ def match(
         if len(claims_index):
             exclude = own.article_id if own is not None else None
             extra = len(queries) if own is not None else 0
-            hits = claims_index.search(query, k + extra + 1, query_vector=qvec)
+            with indexes.lock:
+                hits = claims_index.search(query, k + extra + 1, query_vector=qvec)
             found = store.claims_by_id([claim_id_of(h.id) for h in hits])
             for h in hits:
                 claim = found.get(claim_id_of(h.id))

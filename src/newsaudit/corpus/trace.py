@@ -209,8 +209,9 @@ def trace(
     qvec = qvec / max(float(np.linalg.norm(qvec)), 1e-12)
     carriers: list[Carrier] = []
     if len(index):
-        positions = index.dense_candidates(qvec, min(MAX_CANDIDATES, len(index)))
-        ids = [claim_id_of(index.ids[int(p)]) for p in positions]
+        with indexes.lock:
+            positions = index.dense_candidates(qvec, min(MAX_CANDIDATES, len(index)))
+            ids = [claim_id_of(index.ids[int(p)]) for p in positions]
         blobs = store.claim_embeddings(ids)
         cosines = {cid: float(vector(b) @ qvec) for cid, b in blobs.items()}
         close = store.claims_by_id([cid for cid, s in cosines.items() if s >= threshold])

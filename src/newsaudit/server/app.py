@@ -127,6 +127,13 @@ class ServerState:
         doc = item if isinstance(item, Document) else article_input.load(item, self.settings)
         return analyze(doc, settings=self.settings)
 
+    def analyze_and_render(self, item: ArticleInput | Document) -> tuple[Document, str]:
+        """Analyse one article and render its report fragment (the Audit page's view); runs in a worker thread."""
+        from newsaudit.outputs.html import render_fragment
+
+        doc = self.analyze(item)
+        return doc, render_fragment(doc)
+
 
 def create_app(
     settings: Settings | None = None,
@@ -204,7 +211,7 @@ def create_app(
         return {
             "ok": True,
             "version": __version__,
-            "workers": pool.workers,
+            "threads": pool.workers,
             "admitted": pool.admitted,
             "capacity": pool.capacity,
             "corpus": str(state.db_path) if state.db_path else None,
@@ -224,14 +231,12 @@ def create_app(
         upload = form.get("file")
         try:
             item = await article_input.from_form(fields, upload)
-            doc = await pool.run(state.analyze, item)
+            doc, report = await pool.run(state.analyze_and_render, item)
         except PoolFull as exc:
             return page("audit.html", 503, {"Retry-After": str(exc.retry_after)}, form=shown, error=str(exc))
         except NewsauditError as exc:
             return page("audit.html", error_status(exc), form=shown, error=_one_line(exc))
-        from newsaudit.outputs.html import render_fragment
-
-        return page("audit.html", form=shown, report=render_fragment(doc), doc=doc)
+        return page("audit.html", form=shown, report=report, doc=doc)
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     async def docs_page() -> HTMLResponse:

@@ -43,6 +43,14 @@ def _not_found(what: str, ident: int) -> HTTPException:
     return HTTPException(404, f"no {what} with id {ident}")
 
 
+def _render_stored(document: dict[str, Any]) -> tuple[Document, str]:
+    """A stored JSON contract as a Document and its report fragment (runs in a worker thread)."""
+    from newsaudit.outputs.html import render_fragment
+
+    doc = Document.from_dict(document)
+    return doc, render_fragment(doc)
+
+
 def install_corpus_routes(app: FastAPI, state: ServerState, page: PageFn) -> None:
     """Add the corpus API and the Corpus, Article and Claim pages to `app`."""
     from newsaudit.server.app import ERROR_RESPONSES, error_status
@@ -208,10 +216,8 @@ def install_corpus_routes(app: FastAPI, state: ServerState, page: PageFn) -> Non
             if found is None:
                 raise _not_found("article", article_id)
             claims = await run(lambda c: c.store.claims_of_article(article_id))
-            doc = Document.from_dict(found.document)
-            from newsaudit.outputs.html import render_fragment
-
-            return page("article.html", article=found, doc=doc, claims=claims, report=render_fragment(doc))
+            doc, report = await pool.run(_render_stored, found.document)
+            return page("article.html", article=found, doc=doc, claims=claims, report=report)
 
         return await guarded(render, "article.html", article=None)
 

@@ -22,6 +22,14 @@ def _size_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) / 1e6
 
 
+def _adapter_text(cfg: TrainConfig) -> str:
+    if cfg.adapter == "conv" and cfg.hidden:
+        return f"a width-5 convolution ({2 * cfg.hidden} channels, GELU) concatenated to the encoder states"
+    if cfg.adapter == "lstm" and cfg.hidden:
+        return f"a BiLSTM ({cfg.hidden} units per direction) concatenated to the encoder states"
+    return "the encoder states themselves (linear heads)"
+
+
 def write_card(out_dir: Path, cfg: TrainConfig, metrics: dict, command: str) -> Path:  # type: ignore[type-arg]
     """Write the card next to the model files."""
     ptc, pn, cb = metrics["ptc_dev"], metrics["polnear_dev"], metrics["claimbuster_cv"]
@@ -50,19 +58,21 @@ Multi-task heads for newsaudit over the shipped int8 ONNX all-MiniLM-L6-v2 encod
 frozen). One encoder pass per window of {cfg.window} word pieces (stride {cfg.runtime_stride}; overlapping states
 are averaged, weighted towards window centres) feeds every head:
 
-- `heads.onnx`: dropout-free BiLSTM adapter ({cfg.hidden} units per direction) over the merged encoder states of the
-  whole article, then 15 sigmoid token taggers (14 PTC techniques + "any technique" for span identification)
-  and a 7-way BIO tagger for PolNeAR Source / Cue / Content; it also outputs the adapter features.
+- `heads.onnx`: {_adapter_text(cfg)} over the merged encoder states of the whole article, then 15 sigmoid token
+  taggers (14 PTC techniques + "any technique" for span identification) and a 7-way BIO tagger for PolNeAR
+  Source / Cue / Content; it also outputs the features the span classifier pools.
 - `heads.npz`: the technique span classifier (softmax over 14 techniques on [mean, max] of adapter features over
   the span, log span length and log repetition count of the span's normalised phrase in the article) and the
   check-worthiness head ({cb["chosen"]}) on mean-pooled encoder states of a sentence.
 - `config.json`: window, stride, calibrated SI threshold ({metrics.get("si_threshold", "see config.json")}),
   check-worthiness threshold, label names.
 
-Why a frozen encoder: the training machine had 2 CPU cores shared with ~7 other jobs (load average ~9);
-the int8 encoder ran at ~300 word pieces/s, so even one epoch of partial fine-tuning did not fit the time
-budget. Training heads on the runtime's own int8 states also removes any train/run mismatch (no separate
-fp32/int8 export to compare) and lets the pipeline share one encoder pass with the sentence embeddings.
+Why a frozen encoder: the training machine had 2 CPU cores shared with ~7 other jobs (load average 9-14).
+Measured there: fine-tuning the top 2 encoder layers on cached states ran at ~500-1000 word pieces/s (2 threads),
+i.e. ~10-20 min per pass over the ~0.5M training word pieces, and computing the encoder states of the corpora once
+took ~15 min (int8 ONNX, 1 thread: ~800-900 word pieces/s; 2 threads under that load: only ~130-300). That left
+no room for fine-tuning epochs before the deadline. Heads trained on the runtime's own int8 states have no
+train/run mismatch, and the pipeline shares one encoder pass between all heads.
 
 ## Data and splits (held-out sets never used for training or tuning)
 

@@ -76,8 +76,12 @@ def build_windows(items: list, states: list[TokenStates], task: str) -> list[Win
     return out
 
 
-def build_module(dim: int, hidden: int):  # type: ignore[no-untyped-def]
-    """The torch heads module (built in a function: the runtime never imports torch)."""
+def build_module(dim: int, hidden: int, adapter: str = "conv"):  # type: ignore[no-untyped-def]
+    """The torch heads module (built in a function: the runtime never imports torch).
+
+    adapter "conv": a width-5 convolution + GELU over the encoder states (local context, cheap on CPU);
+    "lstm": a BiLSTM; "none" (or hidden 0): linear heads on the encoder states alone.
+    """
     import torch
     from torch import nn
 
@@ -85,14 +89,22 @@ def build_module(dim: int, hidden: int):  # type: ignore[no-untyped-def]
         def __init__(self) -> None:
             super().__init__()
             self.dropout = nn.Dropout(0.2)
-            self.lstm = nn.LSTM(dim, hidden, batch_first=True, bidirectional=True) if hidden else None
-            feat = dim + 2 * hidden
+            self.kind = adapter if hidden else "none"
+            self.lstm = nn.LSTM(dim, hidden, batch_first=True, bidirectional=True) if self.kind == "lstm" else None
+            self.conv = nn.Conv1d(dim, 2 * hidden, kernel_size=5, padding=2) if self.kind == "conv" else None
+            feat = dim + (2 * hidden if self.kind != "none" else 0)
             self.tech = nn.Linear(feat, N_TECH)
             self.roles = nn.Linear(feat, N_ROLE_TAGS)
             self.tc = nn.Linear(2 * feat + N_SCALARS, len(PTC_TECHNIQUES))
 
         def features(self, x: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
             x = self.dropout(x)
+            if self.conv is not None:
+                if lengths is not None:  # zero the padding so it does not leak into the last real tokens
+                    keep = torch.arange(x.shape[1])[None, :] < lengths[:, None]
+                    x = x * keep[..., None]
+                h = nn.functional.gelu(self.conv(x.transpose(1, 2))).transpose(1, 2)
+                return torch.cat([x, self.dropout(h)], dim=-1)
             if self.lstm is None:
                 return x
             if lengths is None:
@@ -164,7 +176,7 @@ def train_heads(cfg: TrainConfig, train: list[Window], tune: list[Window]):  # t
 
     seed_everything(cfg.seed)
     dim = train[0].states.shape[1]
-    model = build_module(dim, cfg.hidden)
+    model = build_module(dim, cfg.hidden, cfg.adapter)
     tech_all = np.concatenate([w.tech for w in train if w.tech is not None])
     pos = tech_all.sum(0).astype(np.float64)
     pw = np.clip(np.sqrt((len(tech_all) - pos) / np.maximum(pos, 1)), 1.0, cfg.max_pos_weight)
@@ -172,7 +184,10 @@ def train_heads(cfg: TrainConfig, train: list[Window], tune: list[Window]):  # t
     log.info("technique token positives %s; pos_weight %s", pos.astype(int).tolist(), pw.round(2).tolist())
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr_heads, weight_decay=0.01)
     steps = math.ceil(len(train) / cfg.batch_size) * cfg.epochs
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr_heads, total_steps=steps, pct_start=0.1)
+    warm = max(1, int(0.1 * steps))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.02, (steps - s) / max(1, steps - warm)))
+    )
     rng = random.Random(cfg.seed)
     best, best_loss, history = None, float("inf"), []
     for epoch in range(cfg.epochs):
@@ -252,7 +267,7 @@ def _cw_predict(model, x: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-
     return clf.predict_proba((x - mean) / scale)[:, 1]
 
 
-def checkworthiness_cv(corpora, seed: int) -> tuple[dict, dict]:  # type: ignore[no-untyped-def,type-arg]
+def checkworthiness_cv(corpora, seed: int, kinds: tuple[str, ...] = ("logistic", "mlp")) -> tuple[dict, dict]:  # type: ignore[no-untyped-def,type-arg]
     """4-fold CV on ClaimBuster kfold_25ncs (shared folds); threshold picked inside each training part.
 
     The encoder never saw ClaimBuster, and each fold's head is fit on the other three folds only.
@@ -266,7 +281,7 @@ def checkworthiness_cv(corpora, seed: int) -> tuple[dict, dict]:  # type: ignore
     y = np.array([c.label for c in corpora.cb])
     folds = np.array([claimbuster_fold(c.id) for c in corpora.cb])
     results = {}
-    for kind in ("logistic", "mlp"):
+    for kind in kinds:
         fold_f1, preds, thresholds = [], np.zeros(len(y), bool), []
         for f in range(4):
             tr, te = folds != f, folds == f
@@ -392,9 +407,11 @@ def train_evaluate_export(cfg: TrainConfig, corpora, out_dir: Path, cache_dir: P
         "PTC train/tune/dev articles %d/%d/%d; %d training windows", len(ptc_tr), len(ptc_tu), len(ptc_dev), len(train)
     )
     dim = train[0].states.shape[1]
-    ckpt = cache_dir / f"heads-{cfg.seed}-{cfg.hidden}-{cfg.epochs}-{cfg.polnear_fraction}.pt"
+    ckpt = (
+        cache_dir / f"heads-{cfg.seed}-{cfg.adapter}{cfg.hidden}-{cfg.epochs}-{cfg.polnear_fraction}-{cfg.lr_heads}.pt"
+    )
     if ckpt.exists():
-        model = build_module(dim, cfg.hidden)
+        model = build_module(dim, cfg.hidden, cfg.adapter)
         model.load_state_dict(torch.load(ckpt))
         model.eval()
         history = json.loads(ckpt.with_suffix(".json").read_text())
@@ -404,7 +421,7 @@ def train_evaluate_export(cfg: TrainConfig, corpora, out_dir: Path, cache_dir: P
         ckpt.with_suffix(".json").write_text(json.dumps(history))
     train_seconds = time.time() - t0
 
-    cw_metrics, cw_weights = checkworthiness_cv(corpora, cfg.seed)
+    cw_metrics, cw_weights = checkworthiness_cv(corpora, cfg.seed, cfg.cw_heads)
     out_dir.mkdir(parents=True, exist_ok=True)
     export_heads(model, dim, out_dir / "heads.onnx")
     np.savez(
@@ -420,6 +437,8 @@ def train_evaluate_export(cfg: TrainConfig, corpora, out_dir: Path, cache_dir: P
         "stride": cfg.runtime_stride,
         "si_threshold": 0.5,
         "checkworthy_threshold": cw_metrics["threshold"],
+        "checkworthy_head": cw_metrics["chosen"],
+        "claimbuster_train_folds": [0, 1, 2, 3],  # the shipped head saw every fold; the card has the 4-fold CV
         "techniques": list(PTC_TECHNIQUES),
         "roles": list(ATTRIBUTION_ROLES),
         "seed": cfg.seed,

@@ -36,7 +36,9 @@ class TrainConfig:
     batch_size: int = 16
     lr_encoder: float = 5e-5
     lr_heads: float = 2e-3
-    hidden: int = 192
+    hidden: int = 128
+    adapter: str = "conv"
+    cw_heads: tuple[str, ...] = ("logistic", "mlp")
     warmup: float = 0.06
     max_pos_weight: float = 8.0
     role_loss_weight: float = 1.0
@@ -54,6 +56,8 @@ class TrainConfig:
         unknown = sorted(set(data) - known)
         if unknown:
             raise InputError(f"unknown training option(s): {', '.join(unknown)}")
+        if "cw_heads" in data:
+            data["cw_heads"] = tuple(data["cw_heads"])
         return cls(**data)
 
     def to_dict(self) -> dict:  # type: ignore[type-arg]

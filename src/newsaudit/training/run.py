@@ -110,7 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=MODELS_DIR)
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--log", type=Path, default=None)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--threads", type=int, default=1, help="torch/onnxruntime threads (1 is fastest on a loaded machine)"
+    )
     parser.add_argument("--stage", choices=["extract", "all"], default="all")
     parser.add_argument("--skip", default="", help="extract stage: corpora to leave to another process (ptc,...)")
     args = parser.parse_args(argv)

@@ -1,0 +1,53 @@
+"""Linking model role spans into attributions, and merging them with rule attributions."""
+
+from __future__ import annotations
+
+from newsaudit.analysis.attribution_model import link_roles, merge
+from newsaudit.document import Attribution, Document, Sentence
+
+
+def _doc(text: str) -> Document:
+    doc = Document(text=text)
+    first = text.index(".") + 1
+    doc.sentences = [Sentence(0, first, 0), Sentence(first + 1, len(text), 1)]
+    return doc
+
+
+def _span(text: str, role: str, phrase: str) -> tuple[str, int, int, float]:
+    s = text.index(phrase)
+    return (role, s, s + len(phrase), 0.8)
+
+
+def test_cue_links_to_nearest_source_and_content_in_its_sentence() -> None:
+    text = "The mayor said the bridge will close. Critics argued it was a mistake."
+    spans = [
+        _span(text, "Source", "The mayor"),
+        _span(text, "Cue", "said"),
+        _span(text, "Content", "the bridge will close"),
+        _span(text, "Source", "Critics"),
+        _span(text, "Cue", "argued"),
+        _span(text, "Content", "it was a mistake"),
+    ]
+    atts = link_roles(_doc(text), spans)
+    got = [(a.source.span.text if a.source else None, a.cue.text if a.cue else None, a.content.text) for a in atts]
+    assert got == [("The mayor", "said", "the bridge will close"), ("Critics", "argued", "it was a mistake")]
+    assert all(a.origin == "model" for a in atts)
+    for a in atts:
+        assert text[a.content.start : a.content.end] == a.content.text
+
+
+def test_cue_without_content_is_dropped_and_source_is_optional() -> None:
+    text = "Officials declined. The plan, reportedly, was shelved."
+    spans = [_span(text, "Cue", "declined"), _span(text, "Cue", "reportedly"), _span(text, "Content", "was shelved")]
+    atts = link_roles(_doc(text), spans)
+    assert [(a.cue.text if a.cue else None, a.content.text, a.source) for a in atts] == [
+        ("reportedly", "was shelved", None)
+    ]
+
+
+def test_merge_keeps_rule_attributions_only_where_the_model_found_nothing() -> None:
+    doc = Document(text="A said x happened. B said y happened.")
+    model = [Attribution(content=doc.span(7, 17), origin="model")]
+    rules = [Attribution(content=doc.span(8, 17)), Attribution(content=doc.span(26, 36))]
+    merged = merge(model, rules)
+    assert [(a.origin, a.content.text) for a in merged] == [("model", "x happened"), ("rules", "y happened")]
