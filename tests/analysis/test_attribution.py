@@ -158,6 +158,10 @@ def test_pronoun_takes_the_kind_of_the_previous_source() -> None:
         ("federal prosecutors", "anonymous", None),
         ("those close to the mayor", "anonymous", None),
         ("those who oppose the plan", "vague", None),
+        ("militants", "vague", None),
+        ("Foreign sponsors of the group", "vague", None),
+        ("Democrats", "named", "organisation"),
+        ("Varrow dockworkers", "named", "other"),
     ],
 )
 def test_classify_source(phrase: str, kind: str, subtype: str | None) -> None:

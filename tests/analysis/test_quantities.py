@@ -75,3 +75,8 @@ def test_four_digit_counts_are_not_years() -> None:
 def test_monthly_rate_from_context() -> None:
     (q,) = _qs("The council cut the monthly allowance to just 100 dollars.")
     assert (q.value, q.unit, q.per) == (100, "USD", "month")
+
+
+def test_quote_continuing_an_attributed_quote_is_sourced() -> None:
+    doc = analyze('"We lost 300 homes," the mayor said. "And we lost 40 boats."')
+    assert [(q.value, q.attribution) for q in doc.quantities] == [(300, 0), (40, 0)]

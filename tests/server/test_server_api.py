@@ -162,7 +162,7 @@ def test_audit_upload(client: TestClient) -> None:
     assert r.status_code == 422 and "PNG" in r.text
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(min_size=1, max_size=400).filter(lambda s: s.strip()))
 def test_any_text_round_trips_through_the_api(client: TestClient, text: str) -> None:
     r = client.post("/api/analyze", json={"text": text})

@@ -163,3 +163,11 @@ def test_hostile_metadata_is_escaped(tmp_path: Path) -> None:
             html = c.get(path).text
             assert "<script>window.__pwned" not in html and "<img src=x" not in html
             assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
+
+
+def test_ingest_by_url_uses_the_safe_fetcher(corpus_client: tuple[TestClient, list[int]]) -> None:
+    c, _ = corpus_client
+    for url, reason in (("http://169.254.169.254/latest/", "link-local"), ("file:///etc/passwd", "http")):
+        r = c.post("/api/ingest", json={"url": url})
+        assert r.status_code == 400 and reason in r.json()["error"]
+    assert c.get("/api/articles").json()["total"] == len(ARTICLES)

@@ -10,6 +10,7 @@ A leading "X reports:" or "According to X:" line relays the whole article (`rela
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from newsaudit.analysis import lexicons as lx
@@ -153,6 +154,7 @@ _ASIDES = frozenset(
     ["however", "though", "too", "meanwhile", "for instance", "for example", "in turn", "in fact", "instead", "also"]
 )
 _CONTENT_CONNECTIVE = re.compile(r"(?:but|and|so|yet|still|in fact|indeed|however|meanwhile)\b,?\s+", re.IGNORECASE)
+_PLACE_PREPOSITION = re.compile(r"(?:before|at|in|on|during|after|from|with|by|under|outside|inside|near|into)\b")
 _NOUN_LIKE_CUES = frozenset(["reports", "claims", "fears", "hopes", "doubts", "calls", "estimates", "wants"])
 _ADJECTIVE_ENDINGS = ("ed", "ing", "al", "ous", "ive", "ful", "ic", "ent", "ant")
 _LEADING_TIME = re.compile(
@@ -521,7 +523,8 @@ def _verb_cue(
 
     if substantive and (lead := _LEADING_TIME.match(text, content_after_start, s1)):
         content_after_start = lead.end()  # "said on Monday the plan ..."
-    if substantive and _STARTS_WITH_PREPOSITION.match(text, content_after_start, s1) and not told:
+    ws = len(text[content_after_start:s1]) - len(text[content_after_start:s1].lstrip())
+    if substantive and _PLACE_PREPOSITION.match(text, content_after_start + ws, s1) and not told:
         substantive = False  # "testified before the panel" attributes nothing
     if substantive:
         content = _content_after(text, content_after_start, s1)
@@ -803,6 +806,8 @@ def classify_source(text: str, *, outlet: str | None = None) -> tuple[SourceKind
         head in lx.VAGUE_HEADS and not has_name
     ):
         return "vague", None
+    if _bare_plural_group(phrase, head_words):
+        return "vague", None  # "militants", "Foreign sponsors", "Syrian rebels": an unnamed group
     if has_name:
         return "named", _named_subtype(words, caps)
     if words[0] in ("the", "this", "that", "its", "his", "her", "their"):
@@ -813,6 +818,21 @@ def classify_source(text: str, *, outlet: str | None = None) -> tuple[SourceKind
     return "named", _named_subtype(words, caps)
 
 
+def _bare_plural_group(phrase: str, head_words: list[str]) -> bool:
+    """A plural head without a determiner or a proper name, maybe after an adjective or a demonym."""
+    if not head_words or len(head_words) > 3 or head_words[0] in _DETERMINERS:
+        return False
+    head = head_words[-1]
+    if not head.endswith("s") or head.endswith(("ss", "’s", "'s")) or head in lx.ORGANISATION_WORDS:
+        return False
+    tokens = phrase.split()[: len(head_words)]
+    if any(t[:1].isupper() for t in tokens[1:]):
+        return False
+    first = tokens[0]
+    return not first[:1].isupper() or (len(tokens) > 1 and first.lower().endswith(_GROUP_ADJECTIVE_ENDINGS))
+
+
+_GROUP_ADJECTIVE_ENDINGS = ("ign", "al", "ic", "an", "ese", "ish", "ous", "ern", "ive", "ed", "ing", "ny", "me", "er")
 _DETERMINERS = frozenset(
     ["the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "one", "another"]
 )
@@ -830,6 +850,8 @@ def _named_subtype(words: list[str], caps: list[str]) -> SourceSubtype:
     if wordset & lx.OUTLET_WORDS:
         return "outlet"
     last = words[-1]
+    if last in lx.PARTY_MEMBERS:
+        return "organisation"  # "Democrats", "House Republicans"
     if last in lx.EVIDENCE_HEADS:
         return "other"  # "A Suffolk University poll", "the report"
     if wordset & lx.PERSON_TITLES and caps and caps[-1].lower() == last and last not in lx.ORGANISATION_WORDS:
@@ -842,3 +864,30 @@ def _named_subtype(words: list[str], caps: list[str]) -> SourceSubtype:
     if 1 <= len(names) <= 4 and len(words) <= 5 and all(len(c) > 1 for c in names):
         return "person" if len(names) >= 2 or len(words) == 1 else "other"
     return "other"
+
+
+def attribution_by_sentence(doc: Document) -> dict[int, int]:
+    """Sentence index -> attribution index: the attribution whose content overlaps the sentence most, else the one
+    whose cue lies in it; a quote that continues an attributed quote in the same paragraph inherits it."""
+    starts = [s.start for s in doc.sentences]
+    best: dict[int, tuple[int, int]] = {}  # sentence -> (overlap, attribution)
+    for j, att in enumerate(doc.attributions):
+        spans = [(att.content, True)] + ([(att.cue, False)] if att.cue else [])
+        for span, is_content in spans:
+            i = max(bisect.bisect_right(starts, span.start) - 1, 0)
+            while i < len(doc.sentences) and doc.sentences[i].start < max(span.end, span.start + 1):
+                sent = doc.sentences[i]
+                overlap = min(span.end, sent.end) - max(span.start, sent.start) if is_content else 0
+                if (overlap > 0 or not is_content) and (i not in best or overlap > best[i][0]):
+                    best[i] = (overlap, j)
+                i += 1
+    out = {i: j for i, (_, j) in best.items()}
+    for i, sent in enumerate(doc.sentences):
+        if (
+            i not in out
+            and (i - 1) in out
+            and doc.sentences[i - 1].paragraph == sent.paragraph
+            and doc.text[sent.start : sent.start + 1] in '“"'
+        ):
+            out[i] = out[i - 1]  # a quote continuing the previous sentence's attributed quote
+    return out

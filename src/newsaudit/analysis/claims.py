@@ -6,6 +6,7 @@ import bisect
 import re
 
 from newsaudit.analysis import lexicons as lx
+from newsaudit.analysis.attribution import attribution_by_sentence
 from newsaudit.document import Claim, Document, Sentence, Span
 
 MIN_WORDS = 5
@@ -23,7 +24,7 @@ _URLISH = re.compile(r"https?://|www\.|@\w")
 def find_claims(doc: Document) -> list[Claim]:
     """Sentences that state something checkable: with a quantity, a name, a cue or a factual verb."""
     text = doc.text
-    att_of_sentence = _attribution_by_sentence(doc)
+    att_of_sentence = attribution_by_sentence(doc)
     quantity_starts = sorted(q.span.start for q in doc.quantities)
     claims: list[Claim] = []
     relay_paras = {i for i, p in enumerate(doc.paragraphs[:6]) if p.text.rstrip().endswith(":")}
@@ -56,30 +57,3 @@ def _is_candidate(doc: Document, sent: Sentence, stext: str, relay_paras: set[in
 def _any_between(starts: list[int], a: int, b: int) -> bool:
     i = bisect.bisect_left(starts, a)
     return i < len(starts) and starts[i] < b
-
-
-def _attribution_by_sentence(doc: Document) -> dict[int, int]:
-    """Sentence index -> attribution index: the attribution whose content overlaps the sentence most, else the one
-    whose cue lies in it; a quote that continues an attributed quote in the same paragraph inherits it."""
-    starts = [s.start for s in doc.sentences]
-    best: dict[int, tuple[int, int]] = {}  # sentence -> (overlap, attribution)
-    for j, att in enumerate(doc.attributions):
-        spans = [(att.content, True)] + ([(att.cue, False)] if att.cue else [])
-        for span, is_content in spans:
-            i = max(bisect.bisect_right(starts, span.start) - 1, 0)
-            while i < len(doc.sentences) and doc.sentences[i].start < max(span.end, span.start + 1):
-                sent = doc.sentences[i]
-                overlap = min(span.end, sent.end) - max(span.start, sent.start) if is_content else 0
-                if (overlap > 0 or not is_content) and (i not in best or overlap > best[i][0]):
-                    best[i] = (overlap, j)
-                i += 1
-    out = {i: j for i, (_, j) in best.items()}
-    for i, sent in enumerate(doc.sentences):
-        if (
-            i not in out
-            and (i - 1) in out
-            and doc.sentences[i - 1].paragraph == sent.paragraph
-            and doc.text[sent.start : sent.start + 1] in '“"'
-        ):
-            out[i] = out[i - 1]  # a quote continuing the previous sentence's attributed quote
-    return out

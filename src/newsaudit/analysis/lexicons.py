@@ -306,6 +306,20 @@ ORGANISATION_WORDS = frozenset(
         "services",
     ]
 )
+# Members of a party or movement, typed as the organisation they belong to.
+PARTY_MEMBERS = frozenset(
+    [
+        "democrats",
+        "republicans",
+        "conservatives",
+        "liberals",
+        "tories",
+        "labourites",
+        "socialists",
+        "greens",
+        "libertarians",
+    ]
+)
 # Titles and roles that mark a person ("Port director Elena Marsh", "Sen. Chris Murphy").
 PERSON_TITLES = frozenset(
     [

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from newsaudit.analysis import lexicons as lx
+from newsaudit.analysis.attribution import attribution_by_sentence
 from newsaudit.document import Attribution, Document, Quantity, Sentence, Span
 
 _NUM_WORDS = sorted((w for w in lx.NUMBER_WORDS if " " not in w), key=len, reverse=True)
@@ -183,22 +184,20 @@ def find_quantities(doc: Document) -> list[Quantity]:
     """Every quantity in the text, in order, linked to the attribution covering it (None: unsourced)."""
     text = doc.text
     sentences = doc.sentences or [Sentence(0, len(text))]
+    by_sentence = attribution_by_sentence(doc) if doc.sentences else {}
     out: list[Quantity] = []
-    for sent in sentences:
+    for index, sent in enumerate(sentences):
         for q in _sentence_quantities(text, sent.start, sent.end):
-            out.append(_link(q, sent, doc.attributions, doc))
+            out.append(_link(q, by_sentence.get(index), doc.attributions))
     return out
 
 
-def _link(q: Quantity, sent: Sentence, attributions: list[Attribution], doc: Document) -> Quantity:
+def _link(q: Quantity, sentence_attribution: int | None, attributions: list[Attribution]) -> Quantity:
+    """The attribution whose content covers the quantity, else the one that covers its sentence."""
     for i, att in enumerate(attributions):
         if att.content.contains(q.span):
             return _with_attribution(q, i)
-    for i, att in enumerate(attributions):
-        anchor = att.cue or att.content
-        if sent.start <= anchor.start < sent.end:
-            return _with_attribution(q, i)
-    return q
+    return q if sentence_attribution is None else _with_attribution(q, sentence_attribution)
 
 
 def _with_attribution(q: Quantity, index: int) -> Quantity:

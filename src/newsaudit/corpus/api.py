@@ -263,7 +263,12 @@ class Corpus:
         source_kind: str | None = None,
         limit: int = 20,
     ) -> SearchResult:
-        """Full-text search over article titles and texts and over claims, with filters; QueryError if empty."""
+        """Full-text search over article titles and texts and over claims, with filters; QueryError if empty.
+
+        Words must all occur ("quoted phrases" in order); FTS5 syntax is not interpreted. Dates compare the
+        publication day, else the ingest day. `source_kind` keeps articles with a source of that kind and claims
+        attributed to one.
+        """
         terms = parse_query(query)
         filters = make_filters(outlet, since, until, technique, source_kind)
         limit = _check_limit(limit)

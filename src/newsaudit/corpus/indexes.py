@@ -40,6 +40,11 @@ def embed_missing_claims(store: Store, embedder: Embedder) -> int:
         todo = store.claims_missing_embeddings(EMBED_BATCH)
         if not todo:
             return done
+        if done == 0:
+            log.warning(
+                "embedding the claims of articles ingested with models off (once, committed every %d claims)",
+                EMBED_BATCH,
+            )
         vecs = embedder.embed([text for _, text in todo])
         store.set_claim_embeddings(
             [(cid, np.asarray(v, dtype="<f4").tobytes()) for (cid, _), v in zip(todo, vecs, strict=True)]

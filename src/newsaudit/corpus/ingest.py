@@ -81,8 +81,13 @@ def minhash(text: str) -> Signature:
     in numpy. (datasketch computes the same kind of signature, but importing it pulls in scipy: seconds at every
     CLI start, and 3x slower per article here.)
     """
-    items = shingles(text)
-    hashes = np.fromiter((zlib.crc32(sh) for sh in items), dtype=np.uint64, count=len(items))
+    words = _WORD.findall(normalise(text))
+    if len(words) < SHINGLE:
+        grams = [" ".join(words)]
+    else:
+        grams = [" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)]
+    crc = zlib.crc32
+    hashes = np.unique(np.fromiter((crc(g.encode("utf-8")) for g in grams), dtype=np.uint64, count=len(grams)))
     with np.errstate(over="ignore"):
         permuted = (hashes[:, None] * _PERM_A[None, :] + _PERM_B[None, :]) >> _SHIFT
     values = permuted.min(axis=0)
