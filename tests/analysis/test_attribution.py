@@ -182,6 +182,10 @@ def test_the_outlet_itself_is_self() -> None:
             ["Hill Times", "Valley Radio"],
         ),
         ("Headline\n\nThe dam broke.\n\nIt said: nothing.", []),
+        ("Title\n\nHill Times reports, citing Valley Radio:\n\nThe dam broke.", ["Hill Times", "Valley Radio"]),
+        ("According to Lake News, citing the Dam Authority:\n\nThe dam broke.", ["Lake News", "the Dam Authority"]),
+        # after the body has started, "X reports:" introduces a quote, not the whole article
+        ("Title\n\nThe dam broke early on Monday and flooded the old town.\n\nRiver Post reports:\n\nIt is bad.", []),
     ],
 )
 def test_relay_chain(lines: str, chain: list[str]) -> None:

@@ -80,8 +80,8 @@ def test_full_pool_answers_503_with_retry_after() -> None:
         gate.wait(10)
         return Document(text="done")
 
-    app.state.newsaudit.analyze = slow
     with LiveServer(app) as server:
+        app.state.newsaudit.analyze = slow  # after start-up, so that the warm-up analysis is the real one
         results: list[int] = []
         t = threading.Thread(
             target=lambda: results.append(httpx.post(server.url + "/api/analyze", json={"text": "a b"}).status_code)
@@ -92,10 +92,13 @@ def test_full_pool_answers_503_with_retry_after() -> None:
         assert r.status_code == 503
         assert r.headers["retry-after"] == "1"
         assert "busy" in r.json()["error"]
+        page = httpx.post(server.url + "/audit", data={"text": "The mayor said 40 people came."})
+        assert page.status_code == 503 and page.headers["retry-after"] == "1"
+        assert "text/html" in page.headers["content-type"] and "busy" in page.text
         gate.set()
         t.join(10)
         assert results == [200]
-        # the page answers 503 too, as a page
+        app.state.newsaudit.analyze = lambda item: Document(text="done")
         r = httpx.post(server.url + "/audit", data={"text": "x"})
         assert r.status_code == 200  # not full any more: the slot was given back
 

@@ -41,7 +41,11 @@ _TITLE_BEFORE = re.compile(r"[A-Z][\w’'.-]*\s+$")
 _CUE_WORD = re.compile(r"(?:" + "|".join(re.escape(f) for f in _CUE_FORMS) + r")(?![\w-])", re.IGNORECASE)
 
 # Relay line: "X reports:" / "X reported:" / "According to X:" / "As X reports:" / "X writes:" alone on a line.
-_RELAY_CUE = re.compile(r"\b(?:reports?|reported|writes?|wrote|says|said|informs?|notes?|states?)\s*:\s*$", re.I)
+_RELAY_CUE = re.compile(
+    r"\b(?:reports?|reported|writes?|wrote|informs?)(?:,?\s+(?:citing|quoting|via)\s+[^:]{2,80})?\s*:\s*$", re.I
+)
+_RELAY_CITED = re.compile(r"(?:citing|quoting|via)\s+([^:]{2,80}?)\s*:\s*$", re.I)
+_RELAY_CITING = re.compile(r",?\s+(?:reports?|reported|writes|wrote)?,?\s*(?:citing|quoting|via)\s+", re.I)
 _RELAY_ACCORDING = re.compile(
     r"^\s*(?:according\s+to|via|as)\s+(?P<src>.{2,80}?)(?:\s+(?:reports?|reported|writes|wrote|says|said))?\s*[:,]\s*$",
     re.I,
@@ -256,31 +260,40 @@ _DESCRIPTOR = re.compile(
 def relay_chain(doc: Document) -> list[str]:
     """Outlets the whole article is relayed from, outermost first ("New Eastern Outlook reports:" at the top)."""
     chain: list[str] = []
-    for index, para in enumerate(doc.paragraphs[:6]):
+    for para in doc.paragraphs[:6]:
         line = para.text
         if len(line) > 120:
             break
-        name = _relay_source(line)
-        if name:
-            chain.append(name)
-        elif chain or (index >= 3 and doc.paragraphs[index].text.endswith((".", "?", "!"))):
-            break
+        names = _relay_sources(line)
+        if names:
+            chain.extend(names)
+        elif chain or (line.rstrip(' ”"’)').endswith((".", "?", "!")) and len(line.split()) > 8):
+            break  # the body has started: a later "X reports:" introduces a quote, not the whole article
     return chain
 
 
 def _relay_source(line: str) -> str | None:
+    names = _relay_sources(line)
+    return names[0] if names else None
+
+
+def _relay_sources(line: str) -> list[str]:
+    """The relay chain of one line: "X reports:", "According to X:", "X reports, citing Y:" -> [X, Y]."""
     if not line.rstrip().endswith((":", ",")):
-        return None
+        return []
     m = _RELAY_ACCORDING.match(line)
     if m:
-        return m.group("src").strip() or None
-    cue = _RELAY_CUE.search(line)
-    if not cue:
-        return None
-    src = line[: cue.start()].strip(" ,")
-    if not src or len(src.split()) > 8 or not src[0].isupper():
-        return None
-    return src
+        src = m.group("src").strip()
+    elif cue := _RELAY_CUE.search(line):
+        src = line[: cue.start()].strip(" ,")
+        if cited := _RELAY_CITED.search(cue.group(0)):
+            src = f"{src}, citing {cited.group(1)}"
+    else:
+        return []
+    parts = [p.strip(" ,") for p in _RELAY_CITING.split(src)]
+    if not all(parts) or any(len(p.split()) > 8 or not p.removeprefix("the ")[:1].isupper() for p in parts):
+        return []
+    return parts
 
 
 def find_attributions(doc: Document) -> list[Attribution]:

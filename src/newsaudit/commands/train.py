@@ -12,7 +12,9 @@ from newsaudit.settings import Settings
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("train", help="train the persuasion / attribution / check-worthiness heads from a config")
-    p.add_argument("config", type=Path, help="a training config, e.g. training/configs/multitask.toml")
+    p.add_argument(
+        "train_config", metavar="CONFIG", type=Path, help="a training config, e.g. training/configs/multitask.toml"
+    )
     p.add_argument("--data", type=Path, default=Path("../shared/data"), help="data root (default ../shared/data)")
     p.add_argument("--out", type=Path, default=None, help="models folder (default: the package's models/)")
     p.add_argument("--cache", type=Path, default=Path(".cache/training"), help="feature cache (never in the repo)")
@@ -22,8 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    if not args.config.is_file():
-        raise InputError(f"no training config at {args.config}")
+    if not args.train_config.is_file():
+        raise InputError(f"no training config at {args.train_config}")
     if not args.data.is_dir():
         raise InputError(f"no data folder at {args.data}")
     try:
@@ -31,9 +33,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except ImportError as exc:  # torch / transformers / sklearn are in the train extra only
         raise ModelError(f"training needs the train extra (pip install -e '.[train]'): {exc}") from exc
     training_run.setup_logging(args.log)
-    command = f"newsaudit train {args.config} --data {args.data}"
+    command = f"newsaudit train {args.train_config} --data {args.data}"
     out = training_run.train_and_export(
-        args.config,
+        args.train_config,
         args.data,
         args.out or training_run.MODELS_DIR,
         args.cache,

@@ -50,6 +50,8 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 
+WARM_UP_TEXT = "The harbour master said on Monday that 40 ships had been turned away."
+
 BEARER = HTTPBearer(auto_error=False, description="the --token of the server (required off loopback)")
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -156,6 +158,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:  # build the pipeline (and load any models) once, before the first request needs it
+            await pool.run(state.analyze, Document(text=WARM_UP_TEXT))
+        except Exception as exc:  # the server still starts; requests will report the error themselves
+            log.warning("warm-up analysis failed: %s: %s", type(exc).__name__, exc)
         yield
         pool.shutdown()
         state.close()
