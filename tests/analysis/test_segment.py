@@ -43,6 +43,23 @@ def test_ellipsis_and_no_split_before_lowercase() -> None:
     assert _texts("Prices rose (by 3.2 percent.) and fell.") == ["Prices rose (by 3.2 percent.) and fell."]
 
 
+def test_speaker_after_a_quote_stays_in_the_sentence() -> None:
+    assert _texts("“We will win!” Ana Ruiz said on Monday. Then she left.") == [
+        "“We will win!” Ana Ruiz said on Monday.",
+        "Then she left.",
+    ]
+    # a new statement by the same speaker is a new sentence
+    assert _texts("“Is it fair?” Ana Ruiz says it is not.") == ["“Is it fair?”", "Ana Ruiz says it is not."]
+
+
+def test_sentences_starting_with_ellipsis_or_link() -> None:
+    assert _texts("It ended. … Then came the rain. See https://example.org now.") == [
+        "It ended.",
+        "… Then came the rain.",
+        "See https://example.org now.",
+    ]
+
+
 def test_paragraphs_are_lines_and_sentences_stay_inside() -> None:
     text = "Title without a stop\n\nFirst para. Still first.\nSecond para\nThird"
     paragraphs, sentences = segment(text)

@@ -4,8 +4,9 @@ Paragraphs are the non-blank lines of the text: news text (trafilatura output, p
 per line, so every line break ends a paragraph. Hard-wrapped text (most lines of a block broken mid-sentence at a
 similar width) is detected, and then only blank lines separate paragraphs. Sentences never cross paragraphs.
 
-The sentence splitter is rule-based (`split_sentences`): it was measured against pysbd on the PTC articles (see
-`newsaudit eval segmentation`) and is both more accurate there and about 30x faster.
+The sentence splitter is rule-based (`split_sentences`). Measured against pysbd on the 371 PTC train articles with
+`newsaudit eval segmentation` (newlines turned into spaces, boundary F1): rules 0.920 (P 0.956, R 0.887), pysbd 0.860
+(P 0.954, R 0.782), and the rules take ~1-3 ms per 1,000 words against pysbd's ~160-330 ms.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ _TERMINAL = re.compile(r"[.!?:;\"'”’)\]…]\s*$")
 _CANDIDATE = re.compile(r"(?:\.{3}|…|[.!?]+)[\"'”’»)\]]*(?=\s+(\S+))")
 _SPEAKER_AFTER_QUOTE = re.compile(
     r"\s+(?:[A-Z][\w’'.-]*\s+){1,4}(?:said|says|told|added|asked|wrote|writes|replied|recalled|explained|insisted)\b"
+    r"(?=\s*[.,;]|\s*$|\s+(?:on|in|at|last|this|yesterday|today|of|to|during|after|before|when|while)\b)"
 )
+_OTHER_STARTS = ("...", "http", "pic.twitter", "www.")
 _WORD_BEFORE = re.compile(r"([\w.'’-]*)$")
 
 # Abbreviations after which a period never ends a sentence (titles, honorifics, "No. 5", "vs.", "approx.").
@@ -232,6 +235,8 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     out: list[tuple[int, int]] = []
     sent_start = 0
     for m in _CANDIDATE.finditer(chunk):
+        if not chunk[sent_start : m.start()].strip():
+            continue  # punctuation that opens a sentence ("… Then came the rain.") ends nothing
         if _is_boundary(chunk, m):
             s, e = _trim(chunk, sent_start, m.end())
             if s < e:
@@ -248,7 +253,7 @@ def _is_boundary(chunk: str, m: re.Match[str]) -> bool:
     punct = m.group(0)
     first = nxt[0]
     # What follows must look like a sentence start: a capital, a digit, an opening quote or bracket, a dash.
-    if not (first.isupper() or first.isdigit() or first in "\"'“‘«([—–-•*"):
+    if not (first.isupper() or first.isdigit() or first in "\"'“‘«([—–-•*#@…" or nxt.startswith(_OTHER_STARTS)):
         return False
     if first in "\"'“‘" and len(nxt) > 1 and nxt[1].islower():
         return False

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from newsaudit.errors import InputError, RecordError
-from newsaudit.matching.factchecks import read_factchecks
+from newsaudit.matching.factchecks import read_factchecks, unquote_field
 from newsaudit.matching.index import ClaimIndex, ClaimItem, Embedder, Hit
 
 DEFAULT_CACHE = Path("/tmp/newsaudit-cache")
@@ -33,7 +33,7 @@ def read_queries(path: str | Path) -> list[tuple[str, str]]:
             continue
         if lineno == 1 and cols[0].strip().lower() in ("id", "tweet_id", "query_id"):
             continue
-        out.append((cols[0].strip(), "\t".join(cols[1:]).strip()))
+        out.append((cols[0].strip(), unquote_field("\t".join(cols[1:]).strip())))
     if not out:
         raise InputError(f"{path}: no queries")
     return out

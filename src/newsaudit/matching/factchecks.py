@@ -302,6 +302,15 @@ def _read_html_text(text: str, name: str) -> Iterator[FactCheck | RecordError]:
 # ---------------------------------------------------------------- CheckThat! TSV and simple CSV
 
 
+def unquote_field(value: str) -> str:
+    """A CSV-quoted cell as its text (outer quotes dropped, doubled quotes single); others unchanged."""
+    if len(value) >= 2 and value.startswith('"') and value.endswith('"'):
+        inner = value[1:-1]
+        if '"' not in inner.replace('""', ""):
+            return inner.replace('""', '"')
+    return value
+
+
 def _read_checkthat_text(text: str, name: str) -> Iterator[FactCheck | RecordError]:
     """`id \\t vclaim \\t title` rows after a header row (quotes are literal text, as in the organisers' files)."""
     lines = text.splitlines()
@@ -316,6 +325,7 @@ def _read_checkthat_text(text: str, name: str) -> Iterator[FactCheck | RecordErr
         if len(cols) not in (2, 3):
             yield RecordError(f"{where}: expected 2 or 3 tab-separated columns, got {len(cols)}")
             continue
+        cols = [unquote_field(c.strip()) for c in cols]
         vid, claim = _clean(cols[0]), _clean(cols[1])
         if vid is None:
             yield RecordError(f"{where}: empty vclaim id")

@@ -212,6 +212,15 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
+def share_duplicate_scores(scores: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+    """Copies of one claim (same words, ignoring case, punctuation and quoting) all get the group's best score."""
+    best: dict[tuple[str, ...], float] = {}
+    keys = [tuple(_TOKEN.findall(t.lower())) for t in texts]
+    for key, s in zip(keys, scores, strict=True):
+        best[key] = max(best.get(key, -np.inf), float(s))
+    return np.array([best[key] for key in keys], dtype=np.float64)
+
+
 def _unit(matrix: np.ndarray) -> np.ndarray:
     matrix = np.asarray(matrix, dtype=np.float32)
     if matrix.ndim == 1:
@@ -447,8 +456,8 @@ class ClaimIndex:
         if len(pos) == 0:
             return []
         feats = candidate_features(query, [self.texts[p] for p in pos], [self.titles[p] for p in pos], scores)
-        final = self.ranker.score(feats)
-        order = np.argsort(-final, kind="stable")[:k]
+        final = share_duplicate_scores(self.ranker.score(feats), [self.texts[p] for p in pos])
+        order = np.argsort(-final, kind="stable")[:k]  # ties keep insertion order: the earlier copy first
         hits = []
         for j in order:
             comps = {name: float(col[j]) for name, col in feats.items()}

@@ -15,11 +15,12 @@ from pathlib import Path
 import numpy as np
 
 from newsaudit.evaluation.checkthat import ranking_metrics
+from newsaudit.matching.index import share_duplicate_scores
 from newsaudit.matching.ranker import FEATURES, Ranker, candidate_features
 
 
 def collect(index, queries, qrels):  # type: ignore[no-untyped-def]
-    """Per query: (query id, candidate ids, feature matrix [n, F], labels [n])."""
+    """Per query: (query id, candidate ids, feature matrix [n, F], labels [n], candidate texts)."""
     texts = [index.prepare_query(t) for _, t in queries]
     qvecs = index.embedder.embed(texts)
     qvecs = qvecs / np.linalg.norm(qvecs, axis=1, keepdims=True)
@@ -30,14 +31,14 @@ def collect(index, queries, qrels):  # type: ignore[no-untyped-def]
         x = np.stack([feats[f] for f in FEATURES], axis=1)
         ids = [index.ids[p] for p in pos]
         y = np.array([1 if i in qrels.get(qid, set()) else 0 for i in ids])
-        groups.append((qid, ids, x, y))
+        groups.append((qid, ids, x, y, [index.texts[p] for p in pos]))
     return groups
 
 
 def map5(groups, scorer, qrels) -> float:  # type: ignore[no-untyped-def]
     run = {}
-    for qid, ids, x, _ in groups:
-        s = scorer(x)
+    for qid, ids, x, _, texts in groups:
+        s = share_duplicate_scores(scorer(x), texts)
         run[qid] = [ids[j] for j in np.argsort(-s, kind="stable")]
     return ranking_metrics(run, {q: qrels[q] for q, *_ in groups if q in qrels}, depths=(5,))["MAP@5"]
 
