@@ -38,6 +38,7 @@ def test_example_relay_and_source_kinds(doc: newsaudit.Document) -> None:
     assert has("vague", None, "growing number of reports")
     assert has("anonymous", None, "senior official")
     assert has("anonymous", None, "Sources close to the union")
+    assert has("self", None, "This newspaper")
 
 
 def test_example_quantities_and_claims(doc: newsaudit.Document) -> None:

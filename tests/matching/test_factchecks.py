@@ -133,3 +133,11 @@ def test_ids_are_stable_across_reads_and_whitespace(tmp_path: Path) -> None:
     given = dict(REVIEW, identifier="chk-42")
     path.write_text(json.dumps(given), encoding="utf-8")
     assert records(path)[0].id == "chk-42"  # type: ignore[union-attr]
+
+
+def test_checkthat_csv_quoted_cells_are_unquoted(tmp_path: Path) -> None:
+    path = tmp_path / "vclaims.tsv"
+    path.write_text('\tvclaim\ttitle\n5\t"The mayor said ""never"" twice."\tDid the mayor say "never"?\n', "utf-8")
+    (fc,) = records(path)
+    assert isinstance(fc, FactCheck) and fc.claim == 'The mayor said "never" twice.'
+    assert fc.title == 'Did the mayor say "never"?'

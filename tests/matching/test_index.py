@@ -111,3 +111,13 @@ def test_bm25_only_index_needs_no_embedder() -> None:
 
 def test_tokenize_drops_stopwords_and_plurals() -> None:
     assert tokenize("The vaccines' effects were HUGE") == ["vaccine", "effect", "huge"]
+
+
+def test_duplicate_claims_share_a_score_and_keep_insertion_order(embedder) -> None:
+    from newsaudit.matching.index import share_duplicate_scores
+
+    scores = share_duplicate_scores(np.array([0.2, 0.9, 0.5]), ["Ferry fare 'doubled'.", 'ferry fare "doubled"', "x"])
+    assert scores.tolist() == [0.9, 0.9, 0.5]
+    items = [ClaimItem("old", 'The ferry fare "doubled" in May.'), ClaimItem("new", "The ferry fare 'doubled' in May")]
+    hits = ClaimIndex.build(items, embedder).search("did the ferry fare double in may", k=2)
+    assert [h.id for h in hits] == ["old", "new"] and hits[0].score == hits[1].score

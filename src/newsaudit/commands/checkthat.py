@@ -36,7 +36,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     use_dense = args.ranker != "bm25"
     model = args.model or (Path(settings.embedding_model_dir) if settings.embedding_model_dir else None)
     embedder = cached_embedder(model, args.cache) if use_dense else None
-    candidates = max(IndexConfig().candidates, min(args.k, 1000))
+    candidates = max(IndexConfig().candidates, (min(args.k, 2000) + 1) // 2)  # two channels fill the pool
     index = ClaimIndex(embedder, config=IndexConfig(use_dense=use_dense, candidates=candidates), ranker=ranker)
     index.add(items, batch_size=512)
     run = rank_queries(index, queries, args.k)
