@@ -122,16 +122,27 @@ class AuditModel:
 
     # -- attribution roles -------------------------------------------------------------------------------------
     def role_spans(self, out: ModelOutput) -> list[tuple[str, int, int, float]]:
-        """(role, start, end, mean probability) from BIO tags: B starts a span, I continues one of the same role."""
+        """(role, start, end, mean probability) from BIO tags.
+
+        B starts a span and I continues one of the same role; with `merge_b` (config `role_merge_b`), a B right
+        after a token of the same role continues the span too (the tagger often restarts long contents). Spans never
+        cross a line break, and lose leading/trailing commas, semicolons and colons.
+        """
         tags = out.roles.argmax(-1)
         offsets = out.tokens.offsets
+        text = out.text
+        merge_b = bool(self.config.get("role_merge_b", False)) if hasattr(self, "config") else False
         spans = []
         cur: list[int] | None = None  # [role, first token, last token]
 
         def close() -> None:
             if cur is not None:
                 r, i, j = cur
-                s, e = snap_to_words(out.text, offsets[i][0], offsets[j][1])
+                s, e = snap_to_words(text, offsets[i][0], offsets[j][1])
+                while s < e and text[s] in ",;: \n":
+                    s += 1
+                while e > s and text[e - 1] in ",;: \n":
+                    e -= 1
                 if e > s:
                     prob = float(out.roles[i : j + 1, [1 + 2 * r, 2 + 2 * r]].sum(-1).mean())
                     spans.append((ATTRIBUTION_ROLES[r], s, e, prob))
@@ -142,7 +153,10 @@ class AuditModel:
                 cur = None
                 continue
             r, begin = (tag - 1) // 2, tag % 2 == 1
-            if begin or cur is None or cur[0] != r:
+            broken = cur is not None and "\n" in text[offsets[cur[2]][1] : offsets[t][0]]
+            if begin and merge_b and cur is not None and cur[0] == r and cur[2] == t - 1:
+                begin = False
+            if begin or broken or cur is None or cur[0] != r:
                 close()
                 cur = [int(r), t, t]
             else:
