@@ -7,6 +7,7 @@ A model folder holds `config.json`, `heads.onnx` (BiLSTM adapter + token heads o
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from collections.abc import Sequence
@@ -97,7 +98,14 @@ class AuditModel:
         thr = self.si_threshold if threshold is None else threshold
         spans = []
         offsets = out.tokens.offsets
-        for i, j in runs(out.tech[:, ANY] >= thr):
+        flags = out.tech[:, ANY] >= thr
+        gap = int(getattr(self, "config", {}).get("si_gap", 0))
+        if gap > 0:  # fill short dips between two spans on the same line
+            on = np.nonzero(flags)[0]
+            for a, b in itertools.pairwise(on):
+                if 1 < b - a <= gap + 1 and "\n" not in out.text[offsets[a][1] : offsets[b][0]]:
+                    flags[a:b] = True
+        for i, j in runs(flags):
             s, e = snap_to_words(out.text, offsets[i][0], offsets[j - 1][1])
             if e > s:
                 spans.append((s, e, float(out.tech[i:j, ANY].mean())))
@@ -128,10 +136,11 @@ class AuditModel:
         after a token of the same role continues the span too (the tagger often restarts long contents). Spans never
         cross a line break, and lose leading/trailing commas, semicolons and colons.
         """
-        tags = out.roles.argmax(-1)
         offsets = out.tokens.offsets
         text = out.text
-        merge_b = bool(self.config.get("role_merge_b", False)) if hasattr(self, "config") else False
+        cfg = getattr(self, "config", {})
+        merge_b = bool(cfg.get("role_merge_b", False))
+        tags = fill_gaps(out.roles.argmax(-1), offsets, text, int(cfg.get("role_gap", 0)))
         spans = []
         cur: list[int] | None = None  # [role, first token, last token]
 
@@ -189,6 +198,25 @@ class AuditModel:
         dim = 384
         pooled = np.stack([st.states.mean(0) if len(st.offsets) else np.zeros(dim, np.float32) for st in states])
         return self.checkworthy_pooled(pooled) if len(texts) else np.zeros((0,), dtype=np.float32)
+
+
+def fill_gaps(tags: np.ndarray, offsets: Sequence[tuple[int, int]], text: str, gap: int) -> np.ndarray:
+    """Tag runs of at most `gap` O tokens between two tokens of the same role as inside that role (same line only)."""
+    tags = np.array(tags, copy=True)
+    if gap <= 0:
+        return tags
+    last: int | None = None  # index of the last non-O token
+    for t in range(len(tags)):
+        if tags[t] == 0:
+            continue
+        if last is not None and 1 < t - last <= gap + 1:
+            r_prev, r_cur = (tags[last] - 1) // 2, (tags[t] - 1) // 2
+            if r_prev == r_cur and "\n" not in text[offsets[last][1] : offsets[t][0]]:
+                tags[last + 1 : t] = 2 + 2 * r_cur
+                if tags[t] % 2 == 1:  # a B right after the filled gap continues the span
+                    tags[t] = 2 + 2 * r_cur
+        last = t
+    return tags
 
 
 def model_path(settings_model_dir: str | None = None) -> Path:

@@ -74,6 +74,19 @@ took ~15 min (int8 ONNX, 1 thread: ~800-900 word pieces/s; 2 threads under that 
 no room for fine-tuning epochs before the deadline. Heads trained on the runtime's own int8 states have no
 train/run mismatch, and the pipeline shares one encoder pass between all heads.
 
+## Decoding (post-processing in `newsaudit.models.audit_model`, settings in config.json)
+
+- SI: word pieces whose "any technique" probability is >= `si_threshold` (chosen on the PTC tune articles), dips
+  of up to `si_gap` = {cfg.si_gap} word pieces between them filled (same line only), snapped to whole words. Each span
+  gets the span classifier's technique (`doc.techniques`); `label_spans` classifies given spans (TC).
+- Repetition: the span classifier sees log(1 + number of other occurrences of the span's normalised phrase).
+- Roles: BIO argmax; O gaps of up to `role_gap` = {cfg.role_gap} word pieces inside one role are filled, a B right
+  after the same role continues the span (`role_merge_b` = {cfg.role_merge_b}), spans never cross a line break and
+  lose edge commas/semicolons/colons; both chosen on the PolNeAR `polnear_is_tune` train articles, not on dev.
+- Relations (`newsaudit.analysis.attribution_model`): each cue takes the nearest content and source in its
+  sentence, else its paragraph; sources are typed by the rules' `classify_source`; model relations replace rule
+  relations whose content they overlap, the other rule relations are kept (`origin` says which is which).
+
 ## Data and splits (held-out sets never used for training or tuning)
 
 - PTC (SemEval-2020 T11 train, v2 labels): {d["ptc_train_articles"]} training articles, {d["ptc_tune_articles"]} tune

@@ -414,12 +414,14 @@ def train_evaluate_export(cfg: TrainConfig, corpora, out_dir: Path, cache_dir: P
         model = build_module(dim, cfg.hidden, cfg.adapter)
         model.load_state_dict(torch.load(ckpt))
         model.eval()
-        history = json.loads(ckpt.with_suffix(".json").read_text())
+        saved = json.loads(ckpt.with_suffix(".json").read_text())
+        history, train_seconds = saved["history"], saved["train_seconds"]
+        log.info("loaded trained heads from %s (trained in %s s)", ckpt, train_seconds)
     else:
         model, history = train_heads(cfg, train, tune)
+        train_seconds = round(time.time() - t0)
         torch.save(model.state_dict(), ckpt)
-        ckpt.with_suffix(".json").write_text(json.dumps(history))
-    train_seconds = time.time() - t0
+        ckpt.with_suffix(".json").write_text(json.dumps({"history": history, "train_seconds": train_seconds}))
 
     cw_metrics, cw_weights = checkworthiness_cv(corpora, cfg.seed, cfg.cw_heads)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -439,6 +441,9 @@ def train_evaluate_export(cfg: TrainConfig, corpora, out_dir: Path, cache_dir: P
         "checkworthy_threshold": cw_metrics["threshold"],
         "checkworthy_head": cw_metrics["chosen"],
         "claimbuster_train_folds": [0, 1, 2, 3],  # the shipped head saw every fold; the card has the 4-fold CV
+        "role_gap": cfg.role_gap,
+        "role_merge_b": cfg.role_merge_b,
+        "si_gap": cfg.si_gap,
         "techniques": list(PTC_TECHNIQUES),
         "roles": list(ATTRIBUTION_ROLES),
         "seed": cfg.seed,
