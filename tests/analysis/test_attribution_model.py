@@ -45,9 +45,16 @@ def test_cue_without_content_is_dropped_and_source_is_optional() -> None:
     ]
 
 
-def test_merge_keeps_rule_attributions_only_where_the_model_found_nothing() -> None:
-    doc = Document(text="A said x happened. B said y happened.")
-    model = [Attribution(content=doc.span(7, 17), origin="model")]
-    rules = [Attribution(content=doc.span(8, 17)), Attribution(content=doc.span(26, 36))]
+def test_merge_keeps_rules_and_adds_model_relations_only_where_the_rules_found_nothing() -> None:
+    doc = Document(text="A said x happened. B said y happened. C thinks z.")
+    model = [
+        Attribution(content=doc.span(9, 17), origin="model"),
+        Attribution(content=doc.span(47, 48), cue=doc.span(40, 46), origin="model"),
+    ]
+    rules = [Attribution(content=doc.span(7, 17)), Attribution(content=doc.span(26, 36))]
     merged = merge(model, rules)
-    assert [(a.origin, a.content.text) for a in merged] == [("model", "x happened"), ("rules", "y happened")]
+    assert [(a.origin, a.content.text) for a in merged] == [
+        ("rules", "x happened"),
+        ("rules", "y happened"),
+        ("model", "z"),
+    ]

@@ -4,8 +4,8 @@ Linking: every predicted cue takes the nearest content span and the nearest sour
 cue's own sentence, then its paragraph; a cue without any content nearby is dropped. Sources are typed by the
 rule engine's `classify_source`.
 
-Merging with the rule-based attributions (`merge`): model relations come first; a rule relation is kept as a
-fallback when its content overlaps no model content (so nothing the rules found silently disappears).
+Merging with the rule-based attributions (`merge`): rule relations come first (they are more exact on PolNeAR
+dev); a model relation is added only where its spans overlap no rule span, which raises recall.
 """
 
 from __future__ import annotations
@@ -80,10 +80,15 @@ def link_roles(doc: Document, spans: Sequence[RoleSpan]) -> list[Attribution]:
     return out
 
 
+def _spans(att: Attribution) -> list[Span]:
+    return [s for s in (att.source.span if att.source else None, att.cue, att.content) if s is not None]
+
+
 def merge(model_atts: Sequence[Attribution], rule_atts: Sequence[Attribution]) -> list[Attribution]:
-    """Model relations plus the rule relations whose content overlaps no model content, in text order."""
-    kept = [r for r in rule_atts if not any(r.content.overlaps(m.content) for m in model_atts)]
-    return sorted([*model_atts, *kept], key=lambda a: (a.content.start, a.content.end))
+    """Rule relations plus the model relations that overlap no rule span, in text order."""
+    taken = [s for r in rule_atts for s in _spans(r)]
+    added = [m for m in model_atts if not any(s.overlaps(t) for s in _spans(m) for t in taken)]
+    return sorted([*rule_atts, *added], key=lambda a: (a.content.start, a.content.end))
 
 
 def find_attributions(doc: Document, model: AuditModel) -> list[Attribution]:
