@@ -84,8 +84,11 @@ train/run mismatch, and the pipeline shares one encoder pass between all heads.
   after the same role continues the span (`role_merge_b` = {cfg.role_merge_b}), spans never cross a line break and
   lose edge commas/semicolons/colons; both chosen on the PolNeAR `polnear_is_tune` train articles, not on dev.
 - Relations (`newsaudit.analysis.attribution_model`): each cue takes the nearest content and source in its
-  sentence, else its paragraph; sources are typed by the rules' `classify_source`; model relations replace rule
-  relations whose content they overlap, the other rule relations are kept (`origin` says which is which).
+  sentence, else its paragraph; sources are typed by the rules' `classify_source`. In the pipeline the rule
+  relations come first and a model relation is added only where none of its spans overlaps a rule span (`origin`
+  says which is which): on the PolNeAR tune articles this beat model-first merging (source exact F1 0.612 vs
+  0.464, content overlap 0.762 vs 0.772) and rules alone (source overlap 0.743 vs 0.700, cue overlap 0.717 vs
+  0.653). The table below scores the model's own relations; the pipeline's are in the README.
 
 ## Data and splits (held-out sets never used for training or tuning)
 
