@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
+from newsaudit import api
 from newsaudit.analysis.attribution import classify_source
-from newsaudit.api import analyze
 from newsaudit.document import Attribution
+from newsaudit.settings import Settings
+
+analyze = partial(api.analyze, settings=Settings(use_models=False))  # these tests pin the rules' behaviour
 
 
 def _one(text: str) -> Attribution:

@@ -84,6 +84,14 @@ def _spans(att: Attribution) -> list[Span]:
     return [s for s in (att.source.span if att.source else None, att.cue, att.content) if s is not None]
 
 
+def within_sentence(doc: Document, att: Attribution) -> bool:
+    """True when a model relation has a source and a cue, and its source, cue and content start share one sentence."""
+    if att.source is None or att.cue is None:
+        return False
+    locate = _locator(doc)
+    return len({locate(att.source.span.start), locate(att.cue.start), locate(att.content.start)}) == 1
+
+
 def merge(model_atts: Sequence[Attribution], rule_atts: Sequence[Attribution]) -> list[Attribution]:
     """Rule relations plus the model relations that overlap no rule span, in text order."""
     taken = [s for r in rule_atts for s in _spans(r)]

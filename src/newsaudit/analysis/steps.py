@@ -112,12 +112,15 @@ class ModelAttributor:
     requires: tuple[str, ...] = ("sentences", "attributions")
     assigns: tuple[str, ...] = ("attributions",)
     model_dir: str | None = None
+    complete_only: bool = True
 
     def __call__(self, doc: Document) -> None:
         from newsaudit.analysis import attribution_model
         from newsaudit.models.audit_model import load_model
 
         found = attribution_model.find_attributions(doc, load_model(self.model_dir))
+        if self.complete_only:
+            found = [a for a in found if attribution_model.within_sentence(doc, a)]
         doc.attributions = attribution_model.merge(found, doc.attributions)
 
 
