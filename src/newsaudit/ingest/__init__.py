@@ -129,14 +129,18 @@ def _sniff(data: bytes) -> str:
         return "feed"
     if head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in head:
         return "html"
-    if head.startswith(b"["):
-        return "json"
-    if head.startswith(b"{"):
+    if head.startswith((b"[", b"{")):
+        # Untyped bytes count as JSON only if they parse (JSONL: if the first line does); else they are text.
         try:
             json.loads(data.decode("utf-8-sig"))
+            return "json"
         except (UnicodeDecodeError, json.JSONDecodeError):
-            return "jsonl"
-        return "json"
+            pass
+        try:
+            first = json.loads(data.decode("utf-8-sig", errors="replace").lstrip().split("\n", 1)[0])
+        except json.JSONDecodeError:
+            return "text"
+        return "jsonl" if isinstance(first, dict) else "text"
     return "text"
 
 
