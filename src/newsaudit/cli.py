@@ -17,6 +17,7 @@ EXIT_OK, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 2, 3, 130
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The top-level parser, with one subparser per module in `newsaudit.commands`."""
     parser = argparse.ArgumentParser(prog="newsaudit", description="Audit news articles offline.")
     parser.add_argument("--version", action="version", version=f"newsaudit {__version__}")
     parser.add_argument("--config", help="settings TOML file (a [newsaudit] table)")

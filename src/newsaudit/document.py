@@ -163,9 +163,6 @@ class Document:
         """A span of this document's text."""
         return Span.of(self.text, start, end)
 
-    def sentence_text(self, sentence: Sentence) -> str:
-        return self.text[sentence.start : sentence.end]
-
     def iter_spans(self) -> Iterator[tuple[str, Span]]:
         """Every span in every layer, named by its layer and role."""
         for p in self.paragraphs:

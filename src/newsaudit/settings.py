@@ -36,6 +36,7 @@ class Settings:
         return settings.merged({k: v for k, v in overrides.items() if v is not None})
 
     def merged(self, values: dict[str, Any]) -> Settings:
+        """A copy with `values` applied; an unknown key is an InputError."""
         known = {f.name: f for f in fields(self)}
         unknown = sorted(set(values) - set(known))
         if unknown:

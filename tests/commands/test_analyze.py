@@ -268,6 +268,16 @@ def test_jsonl_to_file_and_all_bad(capsys, tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.jsonl", "batch.jsonl", "results.jsonl"]
 
 
+def test_jsonl_lines_survive_unicode_line_separators(capsys, tmp_path: Path) -> None:
+    text = "The mayor said\u2028the ferry would run.\u2029Officials agreed."
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(json.dumps({"text": text}) + "\n" + json.dumps({"text": "Second one."}) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, str(batch))
+    assert code == 0
+    lines = out.splitlines()  # str.splitlines() breaks at U+2028 / U+2029 unless they are escaped
+    assert [json.loads(line)["article"]["text"] for line in lines] == [text, "Second one."]
+
+
 def test_batch_to_html_is_refused(capsys, tmp_path: Path) -> None:
     batch = tmp_path / "batch.jsonl"
     batch.write_text('{"text": "One."}\n', encoding="utf-8")

@@ -101,6 +101,17 @@ def test_reimporting_factchecks_changes_nothing(corpus: Corpus) -> None:
     assert corpus.store.counts()["factchecks"] == 2
 
 
+def test_lookups_by_id_span_several_query_chunks(corpus: Corpus) -> None:
+    records = [FactCheck(f"fc-{i}", f"Invented claim number {i}.", None, "False") for i in range(1203)]
+    assert corpus.add_factchecks(records) == 1203
+    wanted = [f"fc-{i}" for i in range(0, 1203, 2)] + ["fc-missing"]
+    found = corpus.store.factchecks_by_id(wanted)
+    assert sorted(found) == sorted(wanted[:-1])
+    assert found["fc-1202"].claim == "Invented claim number 1202."
+    assert corpus.store.claims_by_id(range(1, 1203)) == {}
+    assert corpus.store.claim_embeddings(range(1, 1203)) == {}
+
+
 def test_delete_cascades_to_claims_and_search(corpus: Corpus, make_article) -> None:
     a = make_article(1)
     article_id, added = corpus.add_document(Document(text=a["text"], title=a["title"], outlet=a["outlet"]))

@@ -163,3 +163,23 @@ def test_eval_claimbuster_refuses_without_a_held_out_fold(
     assert "trained on every ClaimBuster fold" in capsys.readouterr().err
     assert main(["--no-models", "eval", "claimbuster", "--data", str(data)]) == 2
     assert "drop --no-models" in capsys.readouterr().err
+
+
+def test_eval_unwritable_json_is_a_one_line_error(
+    ptc_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(api, "analyze", lambda text, *, settings=None: Document(text=text))
+    out = tmp_path / "missing" / "metrics.json"
+    argv = ["--no-models", "eval", "ptc", "--data", str(ptc_data), "--split", "all", "--no-tc", "--json", str(out)]
+    assert main(argv) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("newsaudit: error: cannot write") and str(out) in line
+
+
+def test_bad_fusion_weight_is_an_input_error() -> None:
+    from newsaudit.errors import InputError
+    from newsaudit.evaluation.checkthat import build_ranker
+
+    assert build_ranker("fusion:0.5").name == "fusion-0.5"
+    with pytest.raises(InputError, match="fusion weight must be a number"):
+        build_ranker("fusion:abc")

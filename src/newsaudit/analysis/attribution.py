@@ -251,6 +251,7 @@ _NOUN_CUE_MODIFIERS = frozenset(
         "multiple",
     ]
 )
+_PRONOUNS = lx.PERSONAL_PRONOUNS | lx.OTHER_PRONOUNS
 _VERBISH = frozenset(["is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "do", "does", "did"])
 _WORD = re.compile(r"[\w’'-]+")
 _CAPITALISED = re.compile(r"(?<![\w’'-])[A-Z][\w’'&.-]*")
@@ -327,11 +328,11 @@ def _resolve_pronouns(atts: list[Attribution]) -> list[Attribution]:
     resolved: list[Attribution] = []
     for att in atts:
         src = att.source
-        if src is not None and src.span.text.lower() in lx.PERSONAL_PRONOUNS | lx.OTHER_PRONOUNS:
+        if src is not None and src.span.text.lower() in _PRONOUNS:
             word = src.span.text.lower()
             for prev in reversed(resolved):
                 ps = prev.source
-                if ps is None or ps.span.text.lower() in lx.PERSONAL_PRONOUNS | lx.OTHER_PRONOUNS:
+                if ps is None or ps.span.text.lower() in _PRONOUNS:
                     continue
                 if word in lx.PERSONAL_PRONOUNS and ps.subtype != "person":
                     continue
@@ -380,7 +381,7 @@ def _sentence_attributions(text: str, sent: Sentence, para: Span, outlet: str | 
     for m in _ACCORDING.finditer(stext):
         if _inside_quote(text, para.start, s0 + m.start()):
             continue
-        att = _according(text, s0, s1, s0 + m.start(), s0 + m.end(), para, outlet)
+        att = _according(text, s0, s1, s0 + m.start(), s0 + m.end(), outlet)
         if att:
             found.append(att)
     cue_end = -1
@@ -434,12 +435,12 @@ def _strip_trailing_connective(text: str, s: int, e: int) -> int:
     return _trimmed(text, s, m.start())[1] if m else e
 
 
-def _according(text: str, s0: int, s1: int, c0: int, c1: int, para: Span, outlet: str | None) -> Attribution | None:
+def _according(text: str, s0: int, s1: int, c0: int, c1: int, outlet: str | None) -> Attribution | None:
     """'According to X, CONTENT' at the start, '..., which according to X, CONTENT' or 'CONTENT, according to X.'"""
     after = text[c1:s1]
     comma = after.find(",")
-    before = text[s0:c0]
     if comma >= 0 and len(after) - comma > 15:
+        # "According to X, CONTENT" and "..., which according to X, CONTENT": the content follows X
         src_end = c1 + comma
         content = _content_after(text, src_end + 1, s1)
     else:
@@ -451,8 +452,6 @@ def _according(text: str, s0: int, s1: int, c0: int, c1: int, para: Span, outlet
     source = _make_source(text, c1, src_end, outlet)
     if source is None or content[1] <= content[0]:
         return None
-    if before.strip() and comma >= 0 and len(after) - comma > 15 and re.search(r"\bwhich\s*$", before):
-        pass  # "..., which according to X, are leaving": the content is what follows, as set above
     return Attribution(content=Span.of(text, *content), source=source, cue=Span.of(text, c0, c1))
 
 
@@ -740,7 +739,7 @@ def _source_left(text: str, s0: int, c0: int) -> tuple[int, int] | None:
         return None
     words = text[a:b].lower().split()
     first, last = words[0], words[-1]
-    if last in _BAD_SOURCE_END or last.endswith("ly") or last.endswith("n't") or last.endswith("n’t"):
+    if last in _BAD_SOURCE_END or last.endswith(("ly", "n't", "n’t")):
         return None
     if not text[a].isalnum() or (len(words) == 1 and first.endswith("ing") and text[a].islower()):
         return None

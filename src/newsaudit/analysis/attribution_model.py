@@ -103,12 +103,3 @@ def find_attributions(doc: Document, model: AuditModel) -> list[Attribution]:
     """Model-made attributions of a Document (not merged with the rules)."""
     out = document_output(doc, model)
     return link_roles(doc, model.role_spans(out))
-
-
-def role_spans(text: str, *, model: AuditModel | None = None) -> list[tuple[str, Span, float]]:
-    """The raw role spans (role, span, probability) the model finds in a text, for evaluation."""
-    from newsaudit.models.audit_model import load_model
-
-    model = model or load_model()
-    out = model.run([text])[0]
-    return [(r, Span.of(text, s, e), p) for r, s, e, p in model.role_spans(out)]

@@ -48,12 +48,6 @@ def create_step(name: str, **config: object) -> Step:
     return factory(**config)
 
 
-def registered_steps() -> list[str]:
-    from newsaudit.analysis import steps  # noqa: F401
-
-    return sorted(_REGISTRY)
-
-
 @dataclass
 class Pipeline:
     """An ordered list of steps, checked so that every layer is written before it is read."""

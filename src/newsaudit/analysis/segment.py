@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from newsaudit.analysis import lexicons as lx
 from newsaudit.document import Sentence, Span
 
 _LINE = re.compile(r"[^\n]+")
@@ -83,20 +84,8 @@ TITLE_ABBREVIATIONS = frozenset(
     ]
 )
 # Abbreviations that may end a sentence; they end one only before a typical sentence opener.
-AMBIGUOUS_ABBREVIATIONS = frozenset(
+AMBIGUOUS_ABBREVIATIONS = lx.MONTH_ABBREVIATIONS | frozenset(
     [
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
         "etc",
         "al",
         "e.g",

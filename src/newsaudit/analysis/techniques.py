@@ -25,12 +25,6 @@ def label_spans(
     return model.label_spans(out, spans)
 
 
-def identify_spans(text: str, *, model: AuditModel | None = None) -> list[tuple[int, int, float]]:
-    """SI: (start, end, score) of every span that uses some persuasion technique."""
-    model = model or load_model()
-    return model.si_spans(model.run([text])[0])
-
-
 def find_techniques(doc: Document, model: AuditModel) -> list[Technique]:
     """Technique spans of a Document: SI spans, each labelled with its most likely technique."""
     out = document_output(doc, model)

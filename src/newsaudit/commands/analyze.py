@@ -132,6 +132,7 @@ def _console(fh: TextIO) -> Console:
 
 
 def _write(doc: Document, fmt: str, fh: TextIO) -> None:
+    """Write one analysed document to `fh` in the chosen output format."""
     if fmt == "html":
         from newsaudit.outputs import html
 
@@ -143,7 +144,7 @@ def _write(doc: Document, fmt: str, fh: TextIO) -> None:
     elif fmt == "jsonl":
         from newsaudit.outputs import json
 
-        fh.write(json.dumps(doc) + "\n")
+        fh.write(json.dumps_line(doc) + "\n")
         fh.flush()
     else:
         from newsaudit.outputs import terminal

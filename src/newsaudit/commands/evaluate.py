@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from newsaudit import evaluation
+from newsaudit.errors import InputError
 from newsaudit.settings import Settings
 
 
@@ -31,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _rows(prefix: str, value: Any) -> list[tuple[str, str]]:
+    """(dotted name, formatted value) table rows for a nested metrics dict."""
     if isinstance(value, dict):
         return [row for k, v in value.items() for row in _rows(f"{prefix}.{k}" if prefix else str(k), v)]
     return [(prefix, f"{value:.4f}" if isinstance(value, float) else str(value))]
@@ -45,5 +47,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         table.add_row(name, value)
     Console().print(table)
     if args.json_out:
-        args.json_out.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+        try:
+            args.json_out.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write {args.json_out}: {exc}") from exc
     return 0

@@ -6,20 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from newsaudit.errors import InputError, RecordError, StoreError
+from newsaudit.errors import InputError, RecordError
 from newsaudit.matching.factchecks import FORMATS, FactCheck, read_factchecks
 from newsaudit.settings import Settings
-
-DEFAULT_DB = Path("newsaudit.db")
-
-
-def _default_db() -> Path:
-    try:
-        from newsaudit.corpus import store
-
-        return Path(getattr(store, "DEFAULT_DB", DEFAULT_DB))
-    except ImportError:
-        return DEFAULT_DB
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,27 +33,27 @@ def import_factchecks(path: Path, db: Path, fmt: str | None = None) -> tuple[int
             if errors
             else f"{path}: no fact-checks found"
         )
-    try:
-        from newsaudit.corpus.store import SqliteStore
-    except ImportError as exc:
-        raise StoreError("the corpus store is not available in this installation") from exc
+    from newsaudit.corpus.store import SqliteStore
+
     store = SqliteStore(db)
     try:
         added = store.add_factchecks(records)
     finally:
-        close = getattr(store, "close", None)
-        if callable(close):
-            close()
-    return len(records), int(added) if isinstance(added, int) else -1, errors
+        store.close()
+    return len(records), added, errors
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    db = args.db or _default_db()
+    from newsaudit.corpus.store import DEFAULT_DB
+
+    db = args.db or Path(DEFAULT_DB)
     read, added, errors = import_factchecks(args.file, db, args.format)
     for err in errors[:20]:
         print(f"newsaudit: skipped: {err}", file=sys.stderr)
     if len(errors) > 20:
         print(f"newsaudit: ... and {len(errors) - 20} more malformed record(s)", file=sys.stderr)
-    new = f"{added} new, {read - added} already stored" if added >= 0 else "stored"
-    print(f"{read} fact-check(s) read from {args.file} into {db}: {new}; {len(errors)} malformed record(s) skipped")
+    print(
+        f"{read} fact-check(s) read from {args.file} into {db}: {added} new, {read - added} already stored;"
+        f" {len(errors)} malformed record(s) skipped"
+    )
     return 1 if errors else 0

@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TextIO
 
 from newsaudit.errors import InputError
 from newsaudit.settings import Settings
@@ -26,14 +27,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
+def _write_to(fh: TextIO, lines: Iterable[str]) -> int:
+    """Write every line to an open file and return how many there were."""
+    n = 0
+    for line in lines:
+        fh.write(line)
+        n += 1
+    return n
+
+
 def _write(path: Path, lines: Iterable[str]) -> int:
     """Write lines (each ending in a newline); '-' is stdout. Writes to a temporary file first, so a failed run
     never leaves a truncated submission behind."""
     if str(path) == "-":
-        n = 0
-        for line in lines:
-            sys.stdout.write(line)
-            n += 1
+        n = _write_to(sys.stdout, lines)
         sys.stdout.flush()
         return n
     if path.is_dir():
@@ -41,10 +48,7 @@ def _write(path: Path, lines: Iterable[str]) -> int:
     tmp = path.with_name(path.name + ".part")
     try:
         with tmp.open("w", encoding="utf-8", newline="\n") as fh:
-            n = 0
-            for line in lines:
-                fh.write(line)
-                n += 1
+            n = _write_to(fh, lines)
         tmp.replace(path)
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc}") from exc

@@ -288,6 +288,13 @@ class SqliteStore:
     def _tx(self) -> _Transaction:
         return _Transaction(self.conn)
 
+    def _rows_in(self, sql: str, ids: Sequence[Any], chunk: int = 500) -> Iterator[sqlite3.Row]:
+        """Rows of `sql` (with one `IN ({})` slot) for every id, queried in chunks under SQLite's variable limit."""
+        ids = list(ids)
+        for i in range(0, len(ids), chunk):
+            part = ids[i : i + chunk]
+            yield from self.conn.execute(sql.format(",".join("?" * len(part))), part)
+
     # ------------------------------------------------------------------ articles
 
     @_wrap
@@ -536,18 +543,11 @@ class SqliteStore:
 
     @_wrap
     def claims_by_id(self, ids: Sequence[int]) -> dict[int, StoredClaim]:
-        out: dict[int, StoredClaim] = {}
-        ids = list(ids)
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for r in self.conn.execute(
-                f"SELECT {self._CLAIM_COLUMNS} FROM claims c JOIN articles a ON a.id = c.article_id"
-                f" WHERE c.id IN ({marks})",
-                chunk,
-            ):
-                out[int(r["id"])] = self._claim(r)
-        return out
+        rows = self._rows_in(
+            f"SELECT {self._CLAIM_COLUMNS} FROM claims c JOIN articles a ON a.id = c.article_id WHERE c.id IN ({{}})",
+            ids,
+        )
+        return {int(r["id"]): self._claim(r) for r in rows}
 
     @_wrap
     def claims_of_article(self, article_id: int) -> list[StoredClaim]:
@@ -578,16 +578,8 @@ class SqliteStore:
 
     @_wrap
     def claim_embeddings(self, ids: Sequence[int]) -> dict[int, bytes]:
-        out: dict[int, bytes] = {}
-        ids = list(ids)
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for r in self.conn.execute(
-                f"SELECT id, embedding FROM claims WHERE embedding IS NOT NULL AND id IN ({marks})", chunk
-            ):
-                out[int(r[0])] = bytes(r[1])
-        return out
+        rows = self._rows_in("SELECT id, embedding FROM claims WHERE embedding IS NOT NULL AND id IN ({})", ids)
+        return {int(r[0]): bytes(r[1]) for r in rows}
 
     @_wrap
     def claims_version(self) -> tuple[int, int]:
@@ -625,17 +617,10 @@ class SqliteStore:
 
     @_wrap
     def factchecks_by_id(self, ids: Sequence[str]) -> dict[str, FactCheck]:
-        out: dict[str, FactCheck] = {}
-        ids = list(ids)
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for r in self.conn.execute(
-                f"SELECT id, claim, title, rating, url, publisher, published FROM factchecks WHERE id IN ({marks})",
-                chunk,
-            ):
-                out[r["id"]] = self._factcheck(r)
-        return out
+        rows = self._rows_in(
+            "SELECT id, claim, title, rating, url, publisher, published FROM factchecks WHERE id IN ({})", ids
+        )
+        return {r["id"]: self._factcheck(r) for r in rows}
 
     @_wrap
     def factchecks_version(self) -> tuple[int, str]:

@@ -100,10 +100,8 @@ def _fragments(spec: str) -> Fragments:
 
 
 def parse_ann(content: str, *, name: str = "<ann>", text: str | None = None) -> AnnFile:
-    """Parse .ann text; odd lines are skipped and recorded in `warnings` (and logged once per file).
-
-    With `text`, entities whose fragments fall outside it are skipped too.
-    """
+    """Parse .ann text; odd lines are skipped and recorded in `warnings` (and logged once per file)."""
+    # With `text`, entities whose fragments fall outside it are skipped too.
     ann = AnnFile()
     events: list[tuple[int, str, str]] = []
     for lineno, raw in enumerate(content.split("\n"), 1):
@@ -172,11 +170,9 @@ def _span_text(text: str, frags: Fragments) -> str:
 
 
 def format_ann(relations: Iterable[Relation], text: str) -> str:
-    """Write relations as PolNeAR-style BRAT: T lines for each role span, a trigger T line, then the E line.
-
-    The trigger spans the (first) cue, or else the content; the E label is `Attribution-no-source` when there
-    is no source, as in PolNeAR.
-    """
+    """Write relations as PolNeAR-style BRAT: T lines for each role span, a trigger T line, then the E line."""
+    # The trigger spans the (first) cue, or else the content; the E label is `Attribution-no-source` when there
+    # is no source, as in PolNeAR.
     lines: list[str] = []
     t = 0
 
@@ -229,11 +225,9 @@ def split_name(ann_path: Path) -> tuple[str, str]:
 
 
 def load_split(folder: Path) -> list[Article]:
-    """Load a PolNeAR split folder (`text/*.txt`, `attributions/<article>_<annotator>.ann`).
-
-    Articles with several annotators use the first .ann in sorted file-name order (deterministic; the others
-    are listed in `Article.annotators`). Articles without any .ann are left out (they were not annotated).
-    """
+    """Load a PolNeAR split folder (`text/*.txt`, `attributions/<article>_<annotator>.ann`)."""
+    # Articles with several annotators use the first .ann in sorted file-name order (deterministic; the others
+    # are listed in `Article.annotators`). Articles without any .ann are left out (they were not annotated).
     text_dir, ann_dir = folder / "text", folder / "attributions"
     if not text_dir.is_dir() or not ann_dir.is_dir():
         raise InputError(f"{folder} is not a PolNeAR split folder (needs text/ and attributions/)")

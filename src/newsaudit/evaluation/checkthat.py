@@ -27,6 +27,7 @@ def average_precision_at(ranked: Sequence[str], relevant: set[str], k: int) -> f
 
 
 def reciprocal_rank(ranked: Sequence[str], relevant: set[str]) -> float:
+    """1 / rank of the first relevant item, 0 if none is ranked."""
     for rank, doc in enumerate(ranked, 1):
         if doc in relevant:
             return 1.0 / rank
@@ -34,6 +35,7 @@ def reciprocal_rank(ranked: Sequence[str], relevant: set[str]) -> float:
 
 
 def recall_at(ranked: Sequence[str], relevant: set[str], k: int) -> float:
+    """Share of the relevant items found in the top k (0 when nothing is relevant)."""
     return len(set(ranked[:k]) & relevant) / len(relevant) if relevant else 0.0
 
 
@@ -81,7 +83,10 @@ def build_ranker(spec: str) -> Any:
         return Ranker({"dense_max": 1.0}, name="dense")
     if spec.startswith("fusion"):
         _, _, weight = spec.partition(":")
-        return fusion_ranker(float(weight) if weight else 0.3)
+        try:
+            return fusion_ranker(float(weight) if weight else 0.3)
+        except ValueError:
+            raise InputError(f"--ranker {spec}: the fusion weight must be a number, e.g. fusion:0.3") from None
     return Ranker.load(spec)
 
 
@@ -109,6 +114,7 @@ def build_checkthat_index(args: argparse.Namespace, ranker: Any = None) -> Any:
 
 
 def evaluate(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    """Rank every query of the split against the verified claims and score the ranking."""
     from newsaudit.matching.checkthat import rank_queries, read_qrels, read_queries, trec_lines
 
     root = Path(args.data) / "checkthat2020-t2"
@@ -124,7 +130,10 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
     if callable(save):
         save()
     if args.run:
-        args.run.write_text("\n".join(trec_lines(run, index.ranker.name)) + "\n", encoding="utf-8")
+        try:
+            args.run.write_text("\n".join(trec_lines(run, index.ranker.name)) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write {args.run}: {exc}") from exc
     metrics: dict[str, Any] = ranking_metrics({q: [h.id for h in hits] for q, hits in run.items()}, qrels)
     metrics["queries"] = len(qrels)
     metrics["vclaims"] = len(index)

@@ -60,11 +60,9 @@ def _overlap(a: Interval, b: Interval) -> int:
 
 
 def si_score(predicted: Mapping[str, Iterable[Interval]], gold: Mapping[str, Iterable[Interval]]) -> PRF:
-    """PTC span identification (Da San Martino et al., EMNLP 2019), spans merged per article on both sides.
-
-    P = sum over predicted s and gold t in the same article of |s∩t|/|s|, divided by |S|;
-    R = the same sum with |s∩t|/|t|, divided by |T|. Articles missing from one side count as having no spans.
-    """
+    """PTC span identification (Da San Martino et al., EMNLP 2019), spans merged per article on both sides."""
+    # P = sum over predicted s and gold t in the same article of |s∩t|/|s|, divided by |S|;
+    # R = the same sum with |s∩t|/|t|, divided by |T|. Articles missing from one side count as having no spans.
     p_num = r_num = 0.0
     n_pred = n_gold = 0
     for article in set(predicted) | set(gold):
@@ -90,14 +88,12 @@ class LabelScores:
 
 
 def tc_score(predicted: Iterable[tuple[Hashable, str]], gold: Iterable[tuple[Hashable, str]]) -> LabelScores:
-    """PTC technique classification: micro P/R/F1 over (span key, technique) pairs, as multisets.
-
-    A prediction is correct if the same span key carries that technique in the gold (each gold pair matches at
-    most one prediction). With exactly one prediction per gold line, P = R = F1 = accuracy; spans left without a
-    prediction lower only recall. Per technique: P = correct / predicted with it, R = correct / gold with it.
-    The official scorer aligns a span's duplicate lines by position after sorting; this multiset match is the
-    same except that it does not depend on the order of a duplicated span's labels.
-    """
+    """PTC technique classification: micro P/R/F1 over (span key, technique) pairs, as multisets."""
+    # A prediction is correct if the same span key carries that technique in the gold (each gold pair matches at
+    # most one prediction). With exactly one prediction per gold line, P = R = F1 = accuracy; spans left without a
+    # prediction lower only recall. Per technique: P = correct / predicted with it, R = correct / gold with it.
+    # The official scorer aligns a span's duplicate lines by position after sorting; this multiset match is the
+    # same except that it does not depend on the order of a duplicated span's labels.
     pred = Counter(predicted)
     ref = Counter(gold)
     hits = pred & ref
@@ -116,23 +112,26 @@ def _spans_overlap(a: Sequence[Interval], b: Sequence[Interval]) -> bool:
     return any(_overlap(x, y) for x in a for y in b)
 
 
+def _fragment_set(spans: Iterable[Sequence[Interval]]) -> set[tuple[Interval, ...]]:
+    """Each span as its sorted non-empty fragments; spans with no fragment left are dropped."""
+    return {tuple(sorted(f for f in s if f[1] > f[0])) for s in spans} - {()}
+
+
 def role_score(
     predicted: Mapping[str, Iterable[Sequence[Interval]]], gold: Mapping[str, Iterable[Sequence[Interval]]]
 ) -> dict[str, PRF]:
-    """P/R/F1 for one attribution role (e.g. Source) over articles; each span is a tuple of fragments.
-
-    - exact: a predicted span is correct if a gold span of the same article has exactly the same fragments
-      (multiset matching: each gold span matches at most one prediction).
-    - overlap: precision counts the predicted spans that share at least one character with some gold span of the
-      same article; recall counts the gold spans that share at least one character with some predicted span
-      (no one-to-one constraint, as in citron's overlap scores).
-    Duplicate spans on one side (the same fragments twice) are counted once.
-    """
+    """P/R/F1 for one attribution role (e.g. Source) over articles; each span is a tuple of fragments."""
+    # - exact: a predicted span is correct if a gold span of the same article has exactly the same fragments
+    #   (multiset matching: each gold span matches at most one prediction).
+    # - overlap: precision counts the predicted spans that share at least one character with some gold span of the
+    #   same article; recall counts the gold spans that share at least one character with some predicted span
+    #   (no one-to-one constraint, as in citron's overlap scores).
+    # Duplicate spans on one side (the same fragments twice) are counted once.
     exact_hits = n_pred = n_gold = 0
     ov_p = ov_r = 0
     for article in set(predicted) | set(gold):
-        pred = {tuple(sorted(f for f in s if f[1] > f[0])) for s in predicted.get(article, ())} - {()}
-        ref = {tuple(sorted(f for f in s if f[1] > f[0])) for s in gold.get(article, ())} - {()}
+        pred = _fragment_set(predicted.get(article, ()))
+        ref = _fragment_set(gold.get(article, ()))
         n_pred += len(pred)
         n_gold += len(ref)
         exact_hits += len(pred & ref)
@@ -150,11 +149,9 @@ def binary_f1(predicted: Sequence[bool], gold: Sequence[bool]) -> PRF:
 
 
 def best_threshold(scores: Sequence[float], gold: Sequence[bool]) -> tuple[float, PRF]:
-    """The threshold t (predict positive when score >= t) that maximises positive-class F1, and that F1.
-
-    Candidates are the distinct scores; ties go to the highest threshold. This is tuned on the data it is
-    reported on, so it is an upper bound, not a held-out figure.
-    """
+    """The threshold t (predict positive when score >= t) that maximises positive-class F1, and that F1."""
+    # Candidates are the distinct scores; ties go to the highest threshold. This is tuned on the data it is
+    # reported on, so it is an upper bound, not a held-out figure.
     if len(scores) != len(gold):
         raise ValueError(f"{len(scores)} scores for {len(gold)} labels")
     n_gold = sum(map(bool, gold))

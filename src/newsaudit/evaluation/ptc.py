@@ -35,17 +35,21 @@ def list_articles(folder: Path) -> dict[str, Path]:
     return dict(sorted(found.items(), key=lambda kv: (len(kv[0]), kv[0])))
 
 
-def read_labels(path: Path, *, with_technique: bool) -> list[tuple[str, str, int, int]]:
-    """SI or TC label lines as (ID, technique, start, end); SI lines get technique ''."""
-    rows = []
+def _tab_lines(path: Path, what: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, tab-separated columns) of every non-blank line of a UTF-8 file."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read labels {path}: {exc}") from exc
+        raise InputError(f"cannot read {what} {path}: {exc}") from exc
     for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        cols = line.rstrip("\r").split("\t")
+        if line.strip():
+            yield n, line.rstrip("\r").split("\t")
+
+
+def read_labels(path: Path, *, with_technique: bool) -> list[tuple[str, str, int, int]]:
+    """SI or TC label lines as (ID, technique, start, end); SI lines get technique ''."""
+    rows = []
+    for n, cols in _tab_lines(path, "labels"):
         try:
             if with_technique and len(cols) == 4:
                 rows.append((cols[0], cols[1], int(cols[2]), int(cols[3])))
@@ -60,15 +64,8 @@ def read_labels(path: Path, *, with_technique: bool) -> list[tuple[str, str, int
 
 def read_template(path: Path) -> list[tuple[str, int, int]]:
     """A TC template: `ID<TAB>?<TAB>start<TAB>end` (any second column, ignored) or `ID<TAB>start<TAB>end` lines."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read template {path}: {exc}") from exc
     rows = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        cols = line.rstrip("\r").split("\t")
+    for n, cols in _tab_lines(path, "template"):
         if len(cols) not in (3, 4):
             raise InputError(f"{path}:{n}: expected 3 or 4 tab-separated columns, found {len(cols)}")
         try:

@@ -76,11 +76,3 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
-
-
-def token_span(offsets: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
-    """The token range [i, j) whose character offsets overlap [start, end), or None if no token does."""
-    idx = [i for i, (a, b) in enumerate(offsets) if a < end and start < b]
-    if not idx:
-        return None
-    return idx[0], idx[-1] + 1

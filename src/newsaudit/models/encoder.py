@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -92,8 +92,9 @@ class SentenceEmbedder:
         self.encoder = encoder or shared_encoder()
         self.batch_size = batch_size
 
-    @property
+    @cached_property
     def dim(self) -> int:
+        """Embedding size, found once by embedding a probe text."""
         return int(self.embed(["dimension probe"]).shape[1])
 
     def embed(self, texts: list[str]) -> np.ndarray:

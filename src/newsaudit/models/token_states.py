@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -18,12 +19,14 @@ class TokenStates:
     offsets: list[tuple[int, int]]
     states: np.ndarray
 
-    @property
+    @cached_property
     def starts(self) -> np.ndarray:
+        """Start offset of each word piece (computed once: `token_range` runs per span)."""
         return np.array([a for a, _ in self.offsets], dtype=np.int64)
 
-    @property
+    @cached_property
     def ends(self) -> np.ndarray:
+        """End offset of each word piece."""
         return np.array([b for _, b in self.offsets], dtype=np.int64)
 
     def token_range(self, start: int, end: int) -> tuple[int, int] | None:

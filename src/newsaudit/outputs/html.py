@@ -484,9 +484,8 @@ def _script_data(doc: Document, tips: dict[str, dict[str, str]]) -> dict[str, An
 
 
 def render_fragment(doc: Document, *, claim_href: ClaimHref | None = None) -> str:
-    """The report body (header, toolbar, highlighted text, panels) without <html>/<head>; needs ASSETS_CSS/JS.
-
-    `claim_href(index, claim)` may return a link (a site path or http(s) URL) shown next to each claim."""
+    """The report body (header, toolbar, highlighted text, panels) without <html>/<head>; needs ASSETS_CSS/JS."""
+    # `claim_href(index, claim)` may return a link (a site path or http(s) URL) shown next to each claim.
     ov = overview(doc)
     names = _source_names(ov)
     marks, tips = _marks_and_tips(doc, names)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from newsaudit.analysis.labels import ATTRIBUTION_ROLES, PTC_TECHNIQUES
 from newsaudit.errors import InputError
+from newsaudit.evaluation.runner import read_text
 
 
 @dataclass
@@ -20,14 +21,6 @@ class TaggedText:
     techniques: list[tuple[int, int, int]] = field(default_factory=list)
     roles: list[tuple[int, int, int]] = field(default_factory=list)
     gold_fragments: dict[str, list[tuple[tuple[int, int], ...]]] = field(default_factory=dict)  # PolNeAR, per role
-
-
-def _read(path: Path) -> str:
-    try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            return fh.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {path}: {exc}") from exc
 
 
 def load_ptc(data_dir: Path) -> list[TaggedText]:
@@ -43,11 +36,11 @@ def load_ptc(data_dir: Path) -> list[TaggedText]:
         spans = []
         label_path = lab_dir / f"article{art_id}.task-flc-tc.labels"
         if label_path.exists():
-            for line in _read(label_path).splitlines():
+            for line in read_text(label_path).splitlines():
                 parts = line.split("\t")
                 if len(parts) == 4 and parts[1] in index:
                     spans.append((index[parts[1]], int(parts[2]), int(parts[3])))
-        out.append(TaggedText(art_id, _read(path), "ptc", techniques=spans))
+        out.append(TaggedText(art_id, read_text(path), "ptc", techniques=spans))
     return out
 
 
