@@ -41,12 +41,15 @@ def link_roles(doc: Document, spans: Sequence[RoleSpan]) -> list[Attribution]:
     for span in spans:
         by_role[span[0]].append(span)
 
+    # (span, paragraph, first sentence, last sentence) of every candidate, located once
+    placed = {
+        role: [(c, *locate(c[1]), locate(max(c[1], c[2] - 1))[1]) for c in cands] for role, cands in by_role.items()
+    }
+
     def nearest(cue: RoleSpan, role: str) -> RoleSpan | None:
         cpar, csent = locate(cue[1])
         best, best_key = None, None
-        for cand in by_role[role]:
-            par, sent = locate(cand[1])
-            _, sent_end = locate(max(cand[1], cand[2] - 1))
+        for cand, par, sent, sent_end in placed[role]:
             same_sent = sent <= csent <= sent_end
             if not same_sent and par != cpar:
                 continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -19,8 +20,13 @@ def repetition_count(text: str, start: int, end: int) -> int:
     phrase = normalise(text[start:end])
     if len(phrase) < 3:
         return 0
-    haystack = f" {normalise(text)} "
-    return max(0, haystack.count(f" {phrase} ") - 1)
+    return max(0, _haystack(text).count(f" {phrase} ") - 1)
+
+
+@lru_cache(maxsize=8)
+def _haystack(text: str) -> str:
+    """The normalised text padded with spaces, computed once per article rather than once per span."""
+    return f" {normalise(text)} "
 
 
 N_SCALARS = 2
