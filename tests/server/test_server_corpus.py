@@ -80,6 +80,7 @@ def test_match_and_trace(corpus_client: tuple[TestClient, list[int]]) -> None:
     assert c.get(f"/api/claims/{claim_id}").json()["article_id"] == ids[0]
     by_id = c.post("/api/match", json={"claim_id": claim_id}).json()
     assert by_id["matches"][0]["claims"]
+    assert all(h["article_id"] != ids[0] for h in by_id["matches"][0]["claims"])  # claims of *other* articles
     trace = c.get(f"/api/claims/{claim_id}/trace").json()
     outlets = [o["outlet"] for o in trace["outlets"]]
     assert outlets[:3] == ["Coastal Ledger", "Harbour TV", "Capital Post"]  # ordered by first date

@@ -99,13 +99,11 @@ def install_corpus_routes(app: FastAPI, state: ServerState, page: PageFn) -> Non
         """The most similar fact-checked claims and claims of other stored articles, for a text or a stored claim."""
 
         def work(c: Any) -> Any:
-            text = body.text
             if body.claim_id is not None:
-                claim = c.store.claim(body.claim_id)
-                if claim is None:
+                if c.store.claim(body.claim_id) is None:
                     raise _not_found("claim", body.claim_id)
-                text = claim.text
-            return c.match(text=text, k=body.k)
+                return c.match(claim_id=body.claim_id, k=body.k)  # stored embedding; own article left out
+            return c.match(text=body.text, k=body.k)
 
         return (await run(work)).to_dict()
 
@@ -227,7 +225,7 @@ def install_corpus_routes(app: FastAPI, state: ServerState, page: PageFn) -> Non
             claim = await run(lambda c: c.store.claim(claim_id))
             if claim is None:
                 raise _not_found("claim", claim_id)
-            matches = await run(lambda c: c.match(text=claim.text, k=10))
+            matches = await run(lambda c: c.match(claim_id=claim_id, k=10))
             trace = await run(lambda c: c.trace(claim_id=claim_id))
             return page("claim.html", claim=claim, text=claim.text, matches=matches.matches[0], trace=trace)
 
