@@ -58,3 +58,23 @@ def test_merge_keeps_rules_and_adds_model_relations_only_where_the_rules_found_n
         ("rules", "y happened"),
         ("model", "z"),
     ]
+
+
+def test_reanchor_gives_model_cues_rule_boundaries_and_drops_unsure_unplaced_ones() -> None:
+    from newsaudit import api
+    from newsaudit.analysis.attribution_model import reanchor
+    from newsaudit.settings import Settings
+
+    text = "The union leader grumbled that the deal was unfair. Their claims about the vote were false."
+    doc = api.analyze(text, settings=Settings(use_models=False))
+
+    def model(cue: str, content: str, confidence: float) -> Attribution:
+        c, t = text.index(cue), text.index(content)
+        return Attribution(doc.span(t, t + len(content)), None, doc.span(c, c + len(cue)), confidence, "model")
+
+    placed = model("grumbled", "bled", 0.9)  # the rules place its source and content
+    sure, unsure = model("claims", "about the vote", 0.9), model("claims", "about the vote", 0.3)  # they cannot
+    out = reanchor(doc, [placed, sure, unsure])
+    got = [(a.source.span.text if a.source else None, a.cue.text if a.cue else None, a.content.text) for a in out]
+    assert got == [("The union leader", "grumbled", "that the deal was unfair"), (None, "claims", "about the vote")]
+    assert all(a.origin == "model" and a.confidence == 0.9 for a in out)

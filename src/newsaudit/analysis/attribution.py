@@ -7,7 +7,13 @@ Patterns, per sentence (content never crosses a paragraph; cues inside a quotati
 - "X, a professor at Y, said CONTENT." (the appositive belongs to the source; ", who ..." does not)
 - "X did something, saying CONTENT" / "X ... and said CONTENT" (the source is the sentence's earlier source or subject)
 - "There are reports stating that CONTENT" (participle cues after a noun phrase)
-Auxiliaries and adverbs join the cue ("are openly complaining"); passives ("he was told") give no attribution.
+- "Asked whether CONTENT, ..." / "X was asked about CONTENT" / "X seems to CONTENT" / "X is expected to CONTENT":
+  no source (the asker is not named; a stance nobody holds by name)
+- A quotation that opens after the cue and closes in a later sentence of the paragraph is one content.
+Auxiliaries, negation, adverbs and "went on to" / "declined to" join the cue ("are openly complaining", "wouldn't
+say"); passives ("he was told") give no attribution.
+Pronoun sources are typed by their antecedent (`_resolve_pronouns`).
+`attribution_at_cue` runs the verb patterns at a cue found by the role tagger, so model cues get rule boundaries.
 A leading "X reports:" or "According to X:" line relays the whole article (`relay_chain`); it is not an attribution.
 Tuned on PolNeAR train only; `newsaudit eval polnear` scores it.
 """
@@ -16,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 
 from newsaudit.analysis import lexicons as lx
 from newsaudit.document import Attribution, Document, Sentence, Source, SourceKind, SourceSubtype, Span
@@ -28,15 +35,16 @@ _MODS = "|".join(lx.CUE_MODIFIERS)
 _CUE = re.compile(
     r"(?<![\w-])(?:(?:" + _MODS + r")\s+){0,3}(?:" + "|".join(re.escape(f) for f in _CUE_FORMS) + r")(?![\w-])"
 )
-# Particles that belong to some cues ("warned of", "called for"), and a colon right after a cue ("said:").
+# Particles that belong to cues ("warned of", "called out"; "about" and "for" after any cue), and a colon ("said:").
 _PARTICLES = {
-    "of": ("warned", "warns", "warning", "said", "says", "think", "thinks"),
+    "of": ("warned", "warns", "warning", "think", "thinks"),
     "about": ("complained", "complains", "complaining", "doubts"),
     "for": ("called", "calls", "calling", "hopes", "hoped"),
     "out": ("called", "calling"),
 }
 _PARTICLE = re.compile(r"\s+(of|about|for|out)(?![\w-])")
 _ACCORDING = re.compile(r"(?<![\w-])according\s+to(?![\w-])", re.IGNORECASE)
+_CUE_FORM_SET = frozenset(_CUE_FORMS)
 _CUE_STARTERS = frozenset([f.split()[0] for f in _CUE_FORMS] + list(lx.CUE_MODIFIERS))
 _WORD_START = re.compile(r"(?<![\w-])[A-Za-z]+")
 _TITLE_CUES = frozenset(["Says", "Said", "Tells", "Told", "Warns", "Claims", "Admits", "Insists", "Denies", "Confirms"])
@@ -100,8 +108,127 @@ _TRIVIAL_REST = re.compile(
     r"\s*[.!?]?\s*$"
 )
 _TOLD_OBJECT = re.compile(r"^\s*(?:[\w’'.,-]+\s+){1,8}?(?=that\b)", re.IGNORECASE)
-_CLAUSE_BREAK = re.compile(r",\s+(?:according to|while|whereas)\b")
-_BEFORE_THAT = re.compile(r"^\s*,?\s*(?:[\w’'.-]+,?\s+){1,5}?(?=that\b)")
+# A question put to someone the sentence names elsewhere or not at all: "Asked whether ...", "when asked about ...",
+# "X was asked about ..." (the asker is not named, so no source).
+_NAMED_THINGS = frozenset(
+    [
+        "program",
+        "company",
+        "group",
+        "organization",
+        "organisation",
+        "firm",
+        "book",
+        "film",
+        "show",
+        "app",
+        "website",
+        "blog",
+        "pac",
+        "bill",
+        "law",
+        "campaign",
+        "initiative",
+        "project",
+        "movement",
+        "party",
+        "account",
+        "page",
+        "site",
+    ]
+)
+# "The plan seems to work" / "The vote is expected to pass": a stance with no source; the content is the infinitive.
+_SEEMS = re.compile(
+    r"(?<![\w’'-])(?P<cue>(?:(?:is|are|was|were)\s+(?:widely\s+|not\s+|also\s+)?expected)|seemed|seems|appeared|"
+    r"appears)(?=\s+to\s+[a-z])"
+)
+# "asked the students if ...", "asked Trump how ...", "asked the congregation to stand"
+_ASKED_OBJECT = re.compile(
+    r"\s+(?P<obj>(?:(?:the|his|her|their|its|our)\s+)?(?:[\w’'.-]+\s+){0,3}?[\w’'.-]+)\s+"
+    r"(?:(?P<wh>whether|if|why|how|what|who|when|where)|to\s+[a-z])\b"
+)
+# "Ana Diaz: We will reopen." / "Poll: Voters split on the plan" (headlines, interviews): the colon is the cue.
+_COLON_SPEAKER = re.compile(r"\s*(?P<src>[A-Z][\w’'.&-]*(?:[ \t]+[\w’'.&()-]+){0,5}?)[ \t]*(?P<cue>:)[ \t]+(?=\S)")
+_NOT_SPEAKERS = frozenset(
+    [
+        "update",
+        "updated",
+        "note",
+        "related",
+        "photo",
+        "photos",
+        "watch",
+        "read",
+        "tags",
+        "source",
+        "sources",
+        "by",
+        "posted",
+        "correction",
+        "image",
+        "video",
+        "also",
+        "more",
+        "listen",
+        "subscribe",
+        "follow",
+        "share",
+        "comments",
+        "warning",
+        "breaking",
+        "exclusive",
+        "transcript",
+        "background",
+        "why",
+        "what",
+        "how",
+        "when",
+        "where",
+        "who",
+        "contributing",
+        "revealed",
+        "question",
+        "answer",
+        "name",
+        "remember",
+        "consider",
+        "latest",
+    ]
+)
+
+
+def _colon_speaker(src: str) -> bool:
+    """True when the words before a sentence-opening colon can be a speaker ("Clinton", "Republican pollster Daron
+    Shaw"), not a label ("Update", "The Latest"), a letter ("Q", "A") or a clause ("He added", "Here is the thing")."""
+    words = src.split()
+    if len(src) < 2 or src.lower() in _NOT_SPEAKERS or any(ch.isdigit() for ch in src):
+        return False
+    if words[0].lower() in _NOT_SPEAKERS or any(w.lower() in _CUE_FORM_SET or w.lower() in _VERBISH for w in words):
+        return False
+    return words[-1][:1].isupper() and words[0].lower() not in _DETERMINERS | _CLAUSE_WORDS | {"here", "it", "that"}
+
+
+_ASIDE_BEFORE = re.compile(
+    r"\s*,\s*(?:though|however|too|also|again|then|later|instead|in fact|of course|for example)\s*,\s*(?=that\b|[“\"])"
+)
+_ASKED = re.compile(
+    r"(?<![\w-])(?P<cue>(?P<aux>(?:was|were|been|being)\s+)?(?:(?:repeatedly|again|also|later)\s+)?[Aa]sked(?:\s+about)?)"
+    r"(?=\s+(?:if|whether|what|why|how|who|when|where|which|about|(?:the|a|his|her|their)\b))"
+)
+_ASKED_BEFORE = re.compile(r"(?:^|\b(?:[Ww]hen|[Aa]fter|[Aa]fter being|[Ii]f|[Oo]nce|[Bb]ut|[Aa]nd)|[,;:(—–])\s*$")
+_CLAUSE_BREAK = re.compile(
+    r",\s+(?:according to|while|whereas|said|saying|calling|arguing|telling|noting|adding|pointing|claiming|insisting|"
+    r"warning|explaining|citing|asking|describing|accusing|urging|suggesting|referring|declaring|vowing|promising)\b"
+    r"|;\s"
+)
+# "said on Monday in a statement that ...": an adverbial between the cue and "that" (not "said the plan failed, and
+# that ...", whose content starts at "the plan").
+_BEFORE_THAT = re.compile(
+    r"^\s*,?\s*(?=(?:on|in|at|during|after|before|last|this|earlier|later|late|early|yesterday|today|tonight|again|"
+    r"twice|once|then|also|now|monday|tuesday|wednesday|thursday|friday|saturday|sunday|[a-z]+ly)\b)"
+    r"(?:(?:[\w’'.-]+|“[^”]{1,60}”|\"[^\"]{1,60}\"),?\s+){1,10}?(?=that\b)",
+    re.IGNORECASE,
+)
 _BAD_SOURCE_END = frozenset(
     [
         "is",
@@ -147,7 +274,7 @@ _BAD_SOURCE_END = frozenset(
         "no",
     ]
 )
-_APPOSITIVE_TAIL = re.compile(r"\s+(?:a|an|the|its|his|her|their|(?:[a-z]+ ){1,4}(?:of|for|at|to|with)|\d+)\b")
+_APPOSITIVE_TAIL = re.compile(r"\s+(?:a|an|the|its|his|her|their|(?:[a-z]+ ){1,4}(?:of|for|at|to|with))\b")
 _STARTS_WITH_PREPOSITION = re.compile(
     r"(?:in|on|at|with|for|to|by|from|of|after|before|during|under|over|when|while|as|if|since|until|despite|"
     r"although|though|because|asked|speaking|holding|writing|referring)\b",
@@ -170,6 +297,10 @@ _LEADING_TIME = re.compile(
     r"month|year|morning|evening|night)(?:\s+(?:morning|afternoon|evening|night))?,?\s+(?!that\b)",
     re.IGNORECASE,
 )
+_NESTED_CUE = re.compile(
+    r".*(?<![\w-])(?:said|says|say|told|tells|believes|believe|thinks|think|argued|argues|wrote|writes|reported|"
+    r"reports|added|claimed|claims|insisted|insists)\s+(?:that\s+)?"
+)
 _RELATIVE = re.compile(r"\b(?:who|which|that|whose)\b")
 _FINAL_PRONOUN = re.compile(r"\s(he|she|they|we|I)$")
 _CONTRACTION = re.compile(r"(?<=\w)[’'](?:s|ve|re|d|ll)$")
@@ -177,7 +308,8 @@ _VERB_IN_SOURCE = re.compile(r".*(?<![\w-])(?!(?:need|speed|seed|feed|greed|cree
 _SUBJECT = re.compile(
     r"(?:(?:[Tt]he|[Aa]n?|[Tt]his)\s+(?:[\w’'-]+\s+){0,4}?[\w’'-]+(?=\s+(?:[a-z]+ed|[a-z]+s|has|had|was|is|will|would)\b)"
     r"|(?:he|she|they|we|i|it|He|She|They|We|I|It)\b"
-    r"|(?:(?:the|a|an)\s+)?(?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'.-]*(?:’s|'s)?(?=\s))",
+    r"|(?:(?:the|a|an)\s+)?(?:[A-Z][\w’'.-]*\s+(?:(?![a-z]+ed\b|[a-z]+s\b)[a-z]+\s+){0,2}){0,4}[A-Z][\w’'.-]*"
+    r"(?:’s|'s)?(?:\s+\([^()]{1,20}\))?(?=\s))",
 )
 # "told POLITICO they ...", "told the Associated Press (AP), “We ..."", "told reporters the plan ..."
 _TOLD_LISTENER = re.compile(
@@ -187,8 +319,11 @@ _TOLD_LISTENER = re.compile(
 _COMMA_LEAD = re.compile(r"\s*[,:]\s*")
 _TRAILING_CONNECTIVE = re.compile(r"(?:[\s,;:—–-]|\b(?:and|but|while|who|which|as|or))*$")
 _AUX_BEFORE = re.compile(
-    r"(?<![\w’'-])(?:(?:is|are|was|were|be|been|has|have|had|will|would|could|may|might|should|did|do|does)\s+)?"
-    r"(?:(?:not|never|[a-z]+ly)\s+){0,2}$"
+    r"(?<![\w’'-])(?:(?:is|are|was|were|be|been|has|have|had|will|would|could|may|might|should|did|do|does|"
+    r"(?:would|could|did|does|do|has|have|had|is|was|wo|ca)n[’']t)\s+)?"
+    r"(?:(?:not|never|[a-z]+ly)\s+){0,2}"
+    r"(?:(?:went on|declined|refused|wanted|wants|want|tried|continued|began|would like|(?:was|is|were|are) "
+    r"(?:not )?willing|(?:was|is|were|are) (?:not )?able)\s+to\s+)?$"
 )
 _AND_BEFORE = re.compile(r"\s(?:and|but)$")
 _COMMA_QUOTE = re.compile(r"\s*[,:]\s*(?:[“\"]|'')")
@@ -314,41 +449,118 @@ def find_attributions(doc: Document) -> list[Attribution]:
             continue
         para = paragraphs[sent.paragraph] if sent.paragraph < len(paragraphs) else Span.of(text, sent.start, sent.end)
         for att in _sentence_attributions(text, sent, para, doc.outlet):
+            att = _close_open_quote(text, att, para)
             spans = [s for s in (att.content, att.cue) if s]  # sources may be shared ("X said A, adding B")
             if any(s.start < e and b < s.end for s in spans for b, e in taken):
                 continue
             taken.extend((s.start, s.end) for s in spans)
             out.append(att)
     out.sort(key=lambda a: min(s.start for s in (a.content, a.cue) if s))
-    return _resolve_pronouns(out)
+    return _resolve_pronouns(text, out)
 
 
-def _resolve_pronouns(atts: list[Attribution]) -> list[Attribution]:
-    """Give pronoun sources ("he said") the kind of the nearest earlier source that fits."""
+def _close_open_quote(text: str, att: Attribution, para: Span) -> Attribution:
+    """Run a content whose quotation opens but does not close in its sentence on to the closing quote, within the
+    paragraph: 'He added, “We will win. We always do.”' (PolNeAR contents span every sentence of such a quote)."""
+    c = att.content
+    if att.cue is None or c.start < att.cue.end:
+        return att
+    seg = c.text
+    curly_open = seg.count("“") > seg.count("”")
+    straight_open = seg.count('"') % 2 == 1 and "“" not in seg and "”" not in seg
+    if not (curly_open or straight_open):
+        return att
+    close = text.find("”" if curly_open else '"', c.end, para.end)
+    if close < 0 or close - c.end > 1500:
+        return att
+    end = close + 1
+    return Attribution(Span.of(text, c.start, end), att.source, att.cue, att.confidence, att.origin)
+
+
+def _resolve_pronouns(text: str, atts: list[Attribution]) -> list[Attribution]:
+    """Type pronoun sources by what they stand for: "who"/"which" by the noun phrase just before them; "I" as the
+    writer (self); "he"/"she" by the nearest earlier person source, else the nearest earlier personal name in the text
+    (named/person), else vague (nobody identifiable); "it" by the nearest earlier organisation, outlet or other named
+    source. The antecedent itself is not recorded (`Source` has no field for it)."""
     resolved: list[Attribution] = []
     for att in atts:
         src = att.source
-        if src is not None and src.span.text.lower() in _PRONOUNS:
-            word = src.span.text.lower()
-            for prev in reversed(resolved):
-                ps = prev.source
-                if ps is None or ps.span.text.lower() in _PRONOUNS:
-                    continue
-                if word in lx.PERSONAL_PRONOUNS and ps.subtype != "person":
-                    continue
-                if word == "it" and ps.subtype not in ("organisation", "outlet", "other"):
-                    continue
-                src = Source(src.span, ps.kind, ps.subtype)
-                break
-            att = Attribution(att.content, src, att.cue, att.confidence, att.origin)
+        word = src.span.text.lower() if src is not None else ""
+        if src is not None and word in _PRONOUNS:
+            kind, subtype = src.kind, src.subtype
+            if word in ("who", "which"):
+                if (np := _antecedent(text, src.span.start)) is not None:
+                    kind, subtype = classify_source(np)
+            elif word == "i":
+                kind, subtype = "self", None  # cues inside quotations are skipped, so "I" is the writer
+            elif word in lx.PERSONAL_PRONOUNS:
+                prev = _previous_source(resolved, lambda ps: ps.subtype == "person" or ps.kind == "anonymous")
+                if prev is not None:
+                    kind, subtype = prev.kind, prev.subtype
+                elif _PERSON_NAME.search(text, max(0, src.span.start - 3000), src.span.start) is not None:
+                    kind, subtype = "named", "person"
+                else:
+                    kind, subtype = "vague", None
+            elif word == "it":
+                prev = _previous_source(resolved, lambda ps: ps.subtype in ("organisation", "outlet", "other"))
+                if prev is not None:
+                    kind, subtype = prev.kind, prev.subtype
+            att = Attribution(att.content, Source(src.span, kind, subtype), att.cue, att.confidence, att.origin)
         resolved.append(att)
     return resolved
 
 
+# A personal name: a title and a capitalised word, or two to four capitalised words ("Maria Lopez", "Sen. Joan Ruiz").
+_PERSON_NAME = re.compile(
+    r"(?<![\w’'.-])(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Prof|President|Senator|Judge)\.?\s+[A-Z][\w’'-]+"
+    r"|(?!(?:The|A|An|This|That|In|On|At|But|And|Last|When|After|Before|Monday|Tuesday|Wednesday|Thursday|Friday|"
+    r"Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)\b)"
+    r"[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z][\w’'-]+)(?![\w’'-])"
+)
+_ANTECEDENT = re.compile(r"((?:(?:the|a|an)\s+)?(?:[\w’'.-]+\s+){0,4}?[\w’'.-]+)\s*,?\s*$", re.IGNORECASE)
+
+
+_ANTECEDENT_BREAKS = frozenset(
+    ["by", "of", "to", "with", "from", "for", "and", "or", "is", "was", "were", "are", "in", "on", "at", "as"]
+)
+
+
+def _antecedent(text: str, start: int) -> str | None:
+    """The noun phrase just before a relative pronoun ("Ana Diaz, who ..." -> "Ana Diaz"), up to a clause break."""
+    before = text[max(0, start - 80) : start]
+    cut = max(before.rfind(ch) for ch in '.;:!?()“”"\n')
+    before = before[cut + 1 :]
+    if "," in before.rstrip().rstrip(","):
+        before = before.rstrip().rstrip(",")
+        before = before[before.rfind(",") + 1 :]
+    m = _ANTECEDENT.search(before)
+    if not m:
+        return None
+    phrase = _strip_leading(m.group(1)).strip()
+    words = phrase.split()
+    cut = [i for i, w in enumerate(words) if w.lower() in _ANTECEDENT_BREAKS]
+    words = words[cut[-1] + 1 :] if cut else words  # "drafted by several officials" -> "several officials"
+    # the noun phrase starts at its determiner or its first capitalised word
+    for i, w in enumerate(words):
+        if w.lower() in _DETERMINERS or w[:1].isupper():
+            return " ".join(words[i:])
+    return phrase or None
+
+
+def _previous_source(resolved: list[Attribution], fits: Callable[[Source], bool]) -> Source | None:
+    """The nearest earlier non-pronoun source that `fits`."""
+    for prev in reversed(resolved):
+        ps = prev.source
+        if ps is not None and ps.span.text.lower() not in _PRONOUNS and fits(ps):
+            return ps
+    return None
+
+
 def _trimmed(text: str, start: int, end: int, strip: str = " \t\n,;:") -> tuple[int, int]:
-    while start < end and text[start] in strip:
+    """[start, end) without leading and trailing `strip` characters or other white space (no-break spaces too)."""
+    while start < end and (text[start] in strip or text[start].isspace()):
         start += 1
-    while end > start and text[end - 1] in strip:
+    while end > start and (text[end - 1] in strip or text[end - 1].isspace()):
         end -= 1
     return start, end
 
@@ -384,6 +596,21 @@ def _sentence_attributions(text: str, sent: Sentence, para: Span, outlet: str | 
         att = _according(text, s0, s1, s0 + m.start(), s0 + m.end(), outlet)
         if att:
             found.append(att)
+    if (m := _COLON_SPEAKER.match(text, s0, s1)) and _colon_speaker(m.group("src")):
+        content = _content_end(text, m.end("cue"), s1)
+        source = _make_source(text, m.start("src"), m.end("src"), outlet)
+        if source is not None and len(text[content[0] : content[1]].split()) >= 3:
+            found.append(Attribution(Span.of(text, *content), source, Span.of(text, m.start("cue"), m.end("cue"))))
+    # sourceless cues go last, so that a sourced attribution wins where their contents overlap
+    sourceless: list[Attribution] = []
+    for m in _ASKED.finditer(text, s0, s1):
+        if not m.group("aux") and not _ASKED_BEFORE.search(text[s0 : m.start()]):
+            continue  # "Trump asked whether ...": a named asker, left to the verb rules
+        if not _inside_quote(text, para.start, m.start()) and (att := _sourceless(text, m, s1)):
+            sourceless.append(att)
+    for m in _SEEMS.finditer(text, s0, s1):
+        if not _inside_quote(text, para.start, m.start()) and (att := _sourceless(text, m, s1)):
+            sourceless.append(att)
     cue_end = -1
     for w in _WORD_START.finditer(text, s0, s1):
         word = w.group(0)
@@ -396,18 +623,60 @@ def _sentence_attributions(text: str, sent: Sentence, para: Span, outlet: str | 
         else:
             c0, c1 = m.start(), m.end()
         word = text[c0:c1].split()[-1].lower()
-        if (p := _PARTICLE.match(text, c1, s1)) and word in _PARTICLES[p.group(1)]:
+        if (p := _PARTICLE.match(text, c1, s1)) and (p.group(1) in ("about", "for") or word in _PARTICLES[p.group(1)]):
             c1 = p.end()
         if text[c1 : c1 + 1] == ":":
             c1 += 1
         cue_end = c1
-        if any(a.cue and a.cue.start <= c0 < a.cue.end for a in found):
+        if any(a.cue and a.cue.start <= c0 < a.cue.end for a in (*found, *sourceless)):
             continue
         prev = next((a.source for a in reversed(found) if a.source and a.cue and a.cue.end <= c0), None)
         att = _verb_cue(text, s0, s1, c0, c1, para, outlet, prev)
         if att:
             found.append(att)
-    return _split_nested(text, found)
+    return _split_nested(text, found + sourceless)
+
+
+def _sourceless(text: str, m: re.Match[str], s1: int) -> Attribution | None:
+    """A cue with no source and its content up to the next comma: 'Asked whether ..., X said' / 'X was asked about
+    the plan' / 'The vote is expected to pass'."""
+    c0, c1 = m.start("cue"), m.end("cue")
+    start = _trimmed(text, c1, s1)[0]
+    end = s1
+    for k in range(start, s1):
+        if text[k] == "," and not _inside_quote(text, start, k) and len(text[start:k].split()) >= 2:
+            end = k
+            break
+    s, e = _content_end(text, start, end)
+    if len(text[s:e].split()) < 2:
+        return None
+    return Attribution(content=Span.of(text, s, e), source=None, cue=Span.of(text, c0, c1))
+
+
+_FUNCTION_WORDS = (
+    _VERBISH
+    | {"the", "a", "an", "this", "these", "those", "his", "her", "its", "their", "our"}
+    | _CLAUSE_WORDS
+    | set(lx.CUE_MODIFIERS)
+    | {"will", "would", "could", "can", "may", "might", "should", "must", "not", "never", "to", "of", "in", "on", "at"}
+)
+
+
+def attribution_at_cue(doc: Document, c0: int, c1: int) -> Attribution | None:
+    """The rules' source and content for a cue found elsewhere (by the role tagger): the verb patterns of
+    `find_attributions`, run at [c0, c1) whatever the cue word is."""
+    text = doc.text
+    i = bisect.bisect_right([s.start for s in doc.sentences], c0) - 1
+    sent = doc.sentences[i] if i >= 0 else None
+    if sent is None or not sent.start <= c0 < c1 <= sent.end:
+        return None
+    words = [w.lower() for w in _WORD.findall(text[c0:c1])]
+    if all(w in _FUNCTION_WORDS for w in words) or (words[-1].endswith("ly") and words[-1] not in _CUE_FORM_SET):
+        return None  # "has", "will not", "sadly": no cue word
+    paragraphs = doc.paragraphs
+    para = paragraphs[sent.paragraph] if sent.paragraph < len(paragraphs) else Span.of(text, sent.start, sent.end)
+    att = _verb_cue(text, sent.start, sent.end, c0, c1, para, doc.outlet)
+    return None if att is None else _close_open_quote(text, att, para)
 
 
 def _split_nested(text: str, found: list[Attribution]) -> list[Attribution]:
@@ -458,18 +727,25 @@ def _according(text: str, s0: int, s1: int, c0: int, c1: int, outlet: str | None
 def _verb_cue(
     text: str, s0: int, s1: int, c0: int, c1: int, para: Span, outlet: str | None, prev: Source | None = None
 ) -> Attribution | None:
-    cue_word = _CUE_WORD.search(text, c0, c1).group(0).lower()
+    m_word = _CUE_WORD.search(text, c0, c1)
+    words = _WORD.findall(text[c0:c1])
+    if m_word is None and not words:
+        return None
+    cue_word = m_word.group(0).lower() if m_word else words[-1].lower()  # a model-found cue may be any verb
     if _inside_quote(text, para.start, c0):
         return None
     if (
         cue_word == "asked"
         and not re.match(r"\s*[,:]?\s*(?:[“\"]|whether|if|why|how|what|who|when|where|about)", text[c1:s1])
         and not text[s0:c0].rstrip().endswith(tuple(',”"’'))
+        and not _ASKED_OBJECT.match(text, c1, s1)
     ):
         return None
     # the cue word itself, without its auxiliaries, decides the pattern; auxiliaries stay in the cue span
     prefix_stripped = text[s0:c0].rstrip()
     rest = text[c1:s1]
+    if cue_word.endswith("ed") and re.match(r"\s+by\b", rest):
+        return None  # "launched by X and then supported by Y": a passive participle
     last = prefix_stripped[-1:]
     ends_quote = prefix_stripped.rstrip(",").endswith(("”", '"', "''", "’")) or prefix_stripped.endswith(",“")
     if last == "," and not ends_quote and _TWO_COMMA_APPOSITIVE.match(_strip_leading(prefix_stripped)):
@@ -477,7 +753,7 @@ def _verb_cue(
         if att is not None:
             return att
     short_rest = len(rest.split(",")[0].split()) <= 8 and _INVERTED_REST.match(rest) is not None
-    if cue_word in lx.INVERTIBLE and (ends_quote or last in "—–" or (last == "," and short_rest)):
+    if (cue_word in lx.INVERTIBLE or m_word is None) and (ends_quote or last in "—–" or (last == "," and short_rest)):
         # '"CONTENT," said X.' / 'CONTENT, said X.'  -> source after the cue, content before
         source = _inverted_source(text, c1, s1, outlet)
         content = _content_before(text, s0, s0 + len(prefix_stripped), para)
@@ -490,9 +766,11 @@ def _verb_cue(
     if last == ",":
         # "X, a maritime engineer at Y, said the wall ..." is an appositive source
         return _appositive(text, s0, s1, c0, c1, prefix_stripped, outlet, para)
+    c_word0 = c0
     if (aux := _AUX_BEFORE.search(text, max(s0, c0 - 40), c0)) and aux.group(0).strip():
         # "sponsors are accusing", "militants are openly complaining": auxiliaries and adverbs join the cue
         be = aux.group(0).split()[0].lower() in ("is", "are", "was", "were", "be", "been")
+        be = be and not aux.group(0).rstrip().endswith(" to")  # "was not willing to say" is active
         if be and not cue_word.endswith("ing"):
             return None  # a passive ("he was told") names no source here
         c0 = aux.start()
@@ -511,6 +789,11 @@ def _verb_cue(
         return None  # "renewed fears", "news reports": a noun, not a cue
     if cue_word in ("called", "calling", "calls") and re.match(r"\s+(?:off|up|in|back)\b", rest):
         return None
+    src_words = text[src0:src1].lower().split()
+    if cue_word == "called" and (src_words[0] in ("a", "an") or src_words[-1] in _NAMED_THINGS) and c0 == c_word0:
+        return None  # "a company called Sansun": naming, not speech
+    if cue_word == "pledged" and re.match(r"\s+delegates?\b", rest):
+        return None  # "pledged delegates"
     if cue_word == "estimated" and not re.match(r"\s*(?:that\b|[$€£\d]|about|around|some|more|at least)", rest):
         return None
     source = _make_source(text, src0, src1, outlet)
@@ -528,11 +811,17 @@ def _verb_cue(
             rest_after = rest[obj.end() :]
     elif m_that := _BEFORE_THAT.match(rest):
         rest_after = rest[m_that.end() :]
+    elif cue_word == "asked" and (m_obj := _ASKED_OBJECT.match(rest)) and m_obj.group("wh"):
+        rest_after = rest[m_obj.end("obj") :]  # "asked Trump how he would ...": the question, not the person asked
+    elif m_aside := _ASIDE_BEFORE.match(rest):
+        rest_after = rest[m_aside.end() :]  # "He added, though, that ..."
     content_after_start = c1 + (len(rest) - len(rest_after))
     substantive = not _TRIVIAL_REST.match(rest_after) or re.match(r"\s*(?:that\b|:|[“\"])", rest_after)
     if text[c0:c1].split()[-1][:1].isupper() and len(rest.split()) >= 2:
         substantive = True  # a headline: "Trump Says He Will Win"
-    elif (rest.lstrip().startswith(",") and not _COMMA_QUOTE.match(rest)) or (told and rest_after is rest):
+    elif (rest_after is rest and rest.lstrip().startswith(",") and not _COMMA_QUOTE.match(rest)) or (
+        told and rest_after is rest
+    ):
         substantive = False  # '..., a official said, adding that ...' / 'X told Fox News on Sunday.'
 
     if substantive and (lead := _LEADING_TIME.match(text, content_after_start, s1)):
@@ -566,12 +855,26 @@ def _inverted_source(text: str, c1: int, s1: int, outlet: str | None) -> Source 
     if source is None or not stop or text[src_end : src_end + 1] != ",":
         return source
     tail = text[src_end + 1 : s1]
-    if _APPOSITIVE_TAIL.match(tail) and len(tail.split()) <= 25 and not any(q in tail for q in _Q_OPEN + _Q_CLOSE):
+    if _appositive_tail(tail) and len(tail.split()) <= 25 and not any(q in tail for q in _Q_OPEN + _Q_CLOSE):
         a = source.span.start
         b = s1 - 1 if text[s1 - 1] == "." else s1
         a, b = _trimmed(text, a, b)
         return Source(Span.of(text, a, b), source.kind, source.subtype)
     return source
+
+
+def _appositive_tail(tail: str) -> bool:
+    """True when the rest of a sentence after 'said X,' describes X ("a professor at Y", "senior counsel in Z",
+    "President Obama's first budget director"), not when it is an age, a place, a time or a new clause."""
+    if _APPOSITIVE_TAIL.match(tail):
+        return True
+    words = tail.split()
+    if not words or not words[0][:1].isalpha() or _STARTS_WITH_PREPOSITION.match(words[0]):
+        return False
+    first = words[0].lower()
+    if first.endswith(("ing", "ly")) or first in _CLAUSE_WORDS or first in ("who", "which", "whose"):
+        return False
+    return any(w.lower() in ("of", "for", "at", "in", "to", "with") or w.endswith(("’s", "'s")) for w in words[1:6])
 
 
 def _participle(
@@ -630,7 +933,15 @@ def _appositive(
     if not second:
         b = a + len(head.rstrip())
     kind, subtype = classify_source(head, outlet=outlet)
-    if second.split(" ")[0] in ("who", "which", "whose") or second in _ASIDES:
+    first_word = second.split(" ")[0]
+    if (
+        first_word in ("who", "which", "whose")
+        or second in _ASIDES
+        or (first_word[:1].isdigit() and phrase.count(",") == 2)  # "Ana Diaz, 58, said": the age stays out
+        or (first_word.endswith(("ing", "ly")) and first_word != "including")
+        or first_word in ("clad", "dressed", "flanked", "speaking")
+        or _STARTS_WITH_PREPOSITION.match(second)
+    ):
         b = a + len(head.rstrip())  # "Donald Trump, who ..., said" / "Mr. Trump, however, said": the name only
     source = Source(Span.of(text, a, b), kind, subtype)
     told = text[c0:c1].split()[-1].startswith(("told", "tell"))
@@ -703,6 +1014,8 @@ def _source_left(text: str, s0: int, c0: int) -> tuple[int, int] | None:
         if low in _CLAUSE_WORDS:
             if start_tok == len(tokens):
                 return None
+            if low == "and" and (k := _name_conjunct(tokens, start_tok - 1)) is not None:
+                start_tok = k  # "He and Brafman said", "Ana Diaz and her lawyer said": both are the source
             break
         start_tok -= 1
         n_words += 1
@@ -727,13 +1040,19 @@ def _source_left(text: str, s0: int, c0: int) -> tuple[int, int] | None:
         b = _trimmed(text, a, m.start())[1]  # "The committee this week said"
     if text[a:b].lower().startswith("with ") and text[a:b].count(" ") >= 1:
         a = _trimmed(text, a + 4, b)[0]  # "with 22 percent saying ...": an absolute construction
+    if m := _FINAL_PRONOUN.search(text, a, b):
+        a = m.start(1)  # "every time he thinks" / "in September she said" -> "he" / "she"
     if b <= a or _STARTS_WITH_PREPOSITION.match(text, a, b):
         return None
-    if m := _FINAL_PRONOUN.search(text, a, b):
-        a = m.start(1)  # "every time he thinks" -> "he"
     if m := _CONTRACTION.search(text, a, b):
         b = m.start()  # "He’s said"
-    if not _RELATIVE.search(text, a, b) and (m := _VERB_IN_SOURCE.search(text, a, b)):
+    if (m := _NESTED_CUE.search(text, a, b)) and m.end() < b:
+        a = m.end()  # "She said the landlord had not explained": a nested attribution, the source is "the landlord"
+    if (
+        not _RELATIVE.search(text, a, b)
+        and (m := _VERB_IN_SOURCE.search(text, a, b))
+        and not _participle_modifier(text, m)
+    ):
         a = _trimmed(text, m.end(), b)[0]  # "The council approved a resolution calling" -> "a resolution"
     if b <= a:
         return None
@@ -751,6 +1070,41 @@ def _source_left(text: str, s0: int, c0: int) -> tuple[int, int] | None:
     if any(w in _VERBISH for w in words) and not any(w in clause for w in words):
         return None
     return a, b
+
+
+_PARTICIPLE_NEXT = re.compile(
+    r"(?:by|in|on|at|from|to|with|for|last|this|earlier|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december)\b",
+    re.IGNORECASE,
+)
+
+
+def _participle_modifier(text: str, m: re.Match[str]) -> bool:
+    """True when the -ed word that `_VERB_IN_SOURCE` found modifies a noun rather than being the clause's verb: after
+    a determiner ("a retired teacher", "the registered voters") or before its own phrase ("a poll released Tuesday")."""
+    end = m.end() - 1
+    start = text.rfind(" ", m.start(), end) + 1 if text.rfind(" ", m.start(), end) >= 0 else m.start()
+    before = text[m.start() : start].split()[-1:]
+    if before and before[0].lower() in _DETERMINERS | {"some", "many", "most", "all", "of", "among", "for", "with"}:
+        return True
+    return _PARTICIPLE_NEXT.match(text, m.end()) is not None
+
+
+def _name_conjunct(tokens: list[re.Match[str]], and_index: int) -> int | None:
+    """The first token of a name or pronoun of one to four words that ends just before "and" at `and_index` and starts
+    the clause (sentence start, punctuation or a clause word before it); None when there is none."""
+    k = and_index
+    while k > 0 and and_index - k < 4:
+        tok = tokens[k - 1].group(0)
+        if not (tok[:1].isupper() or tok.lower() in ("he", "she", "they", "we", "i")):
+            break
+        k -= 1
+    if k == and_index:
+        return None
+    before = tokens[k - 1].group(0).lower() if k > 0 else ""
+    if k > 0 and before not in _CLAUSE_WORDS and before not in (",", ";", ":", "—", "–", "“", '"'):
+        return None
+    return k
 
 
 def _plausible_bare_source(word: str) -> bool:
@@ -813,6 +1167,8 @@ def classify_source(text: str, *, outlet: str | None = None) -> tuple[SourceKind
         return "anonymous", None
     if head in lx.ANONYMOUS_HEADS and not _has_name(head_part, phrase):
         return "anonymous", None
+    if _SHARE.match(low):
+        return "vague", None  # "52 percent of registered voters", "nine in 10 Democrats": a share of a group
     for q in (*lx.VAGUE_QUANTIFIERS, "those", "these"):
         if low.startswith(q + " ") or low == q:
             return "vague", None
@@ -830,6 +1186,13 @@ def classify_source(text: str, *, outlet: str | None = None) -> tuple[SourceKind
     if words[0] in ("a", "an", "one", "another"):
         return "anonymous", None
     return "named", _named_subtype(words, caps)
+
+
+_SHARE = re.compile(
+    r"(?:(?:more|fewer|less) than |about |nearly |almost |roughly |over |just )?"
+    r"(?:\d[\d.,]*|one|two|three|four|five|six|seven|eight|nine|ten)\s*(?:%|percent\b|per cent\b|in (?:\d+|ten)\b|"
+    r"out of\b)"
+)
 
 
 def _bare_plural_group(phrase: str, head_words: list[str]) -> bool:
