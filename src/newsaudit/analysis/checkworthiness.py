@@ -25,5 +25,5 @@ def score_claims(doc: Document, model: AuditModel) -> list[Claim]:
         return []
     out = document_output(doc, model)
     pooled = model.pooled_spans(out, [(c.span.start, c.span.end) for c in doc.claims])
-    probs = model.checkworthy_pooled(pooled)
+    probs = model.checkworthy_pooled(pooled, [c.span.text for c in doc.claims])
     return [replace(c, checkworthy=float(p)) for c, p in zip(doc.claims, probs, strict=True)]

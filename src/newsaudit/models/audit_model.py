@@ -21,7 +21,7 @@ from newsaudit.analysis.labels import ATTRIBUTION_ROLES, PTC_TECHNIQUES
 from newsaudit.errors import ModelError
 from newsaudit.models.chunking import runs, snap_to_words
 from newsaudit.models.encoder import MODELS_DIR, OnnxEncoder, shared_encoder
-from newsaudit.models.span_features import span_vector
+from newsaudit.models.span_features import span_vector, tc_vector, tfidf_rows
 from newsaudit.models.token_states import TokenStates, encode_texts
 
 DEFAULT_MODEL = MODELS_DIR / "newsaudit-multitask"
@@ -111,20 +111,53 @@ class AuditModel:
                 spans.append((s, e, float(out.tech[i:j, ANY].mean())))
         return spans
 
-    def span_probs(self, out: ModelOutput, start: int, end: int) -> np.ndarray:
-        """P(technique) for a given span [14], from the span classifier."""
+    def span_features(self, out: ModelOutput, start: int, end: int) -> np.ndarray | None:
+        """The span classifier's input vector for characters [start, end) (None if no word piece overlaps them)."""
         rng = out.tokens.token_range(start, end)
         if rng is None or len(out.feats) == 0:
+            return None
+        head = getattr(self, "config", {}).get("tc_head")
+        if not head:  # legacy joint head: [mean, max] of the adapter output, length, repetition
+            return span_vector(out.feats, rng[0], rng[1], out.text, start, end)
+        states = out.tokens.states
+        adapter = out.feats[:, states.shape[1] :]
+        return tc_vector(
+            head["blocks"], states, adapter, rng[0], rng[1], out.text, start, end, hash_dim=int(head.get("hash_dim", 0))
+        )
+
+    def span_logits(self, vec: np.ndarray) -> np.ndarray:
+        """Technique logits [14] of a span vector."""
+        w = self.weights
+        if not getattr(self, "config", {}).get("tc_head"):
+            return vec @ w["tc_w"] + w["tc_b"]
+        z = (vec - w["tcx_mean"]) / w["tcx_scale"]
+        if "tcx_w1" in w:
+            z = np.maximum(z @ w["tcx_w1"] + w["tcx_b1"], 0.0)
+        return z @ w["tcx_w"] + w["tcx_b"]
+
+    def span_probs(self, out: ModelOutput, start: int, end: int) -> np.ndarray:
+        """P(technique) for a given span [14], from the span classifier."""
+        vec = self.span_features(out, start, end)
+        if vec is None:
             return np.full(len(PTC_TECHNIQUES), 1.0 / len(PTC_TECHNIQUES), dtype=np.float32)
-        vec = span_vector(out.feats, rng[0], rng[1], out.text, start, end)
-        return _softmax(vec @ self.weights["tc_w"] + self.weights["tc_b"])
+        return _softmax(self.span_logits(vec)).astype(np.float32)
 
     def label_spans(self, out: ModelOutput, spans: Sequence[tuple[int, int]]) -> list[tuple[str, float]]:
-        """Best technique and its probability for each given span."""
+        """Best technique and its probability for each given span.
+
+        A span given n times (a span with n techniques, as in PTC templates) gets its n most likely techniques, one
+        per copy, in the order the copies come.
+        """
         result = []
+        probs: dict[tuple[int, int], np.ndarray] = {}
+        seen: dict[tuple[int, int], int] = {}
         for s, e in spans:
-            p = self.span_probs(out, s, e)
-            k = int(p.argmax())
+            if (s, e) not in probs:
+                probs[(s, e)] = self.span_probs(out, s, e)
+            p = probs[(s, e)]
+            rank = seen.get((s, e), 0)
+            seen[(s, e)] = rank + 1
+            k = int(np.argsort(-p, kind="stable")[min(rank, len(p) - 1)])
             result.append((PTC_TECHNIQUES[k], float(p[k])))
         return result
 
@@ -174,14 +207,32 @@ class AuditModel:
         return spans
 
     # -- check-worthiness --------------------------------------------------------------------------------------
-    def checkworthy_pooled(self, pooled: np.ndarray) -> np.ndarray:
-        """P(check-worthy) for mean-pooled encoder states [n, dim]."""
+    def checkworthy_pooled(self, pooled: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
+        """P(check-worthy) for mean-pooled encoder states [n, dim] of the given sentence texts.
+
+        With an n-gram head in the model (config `checkworthy_ngram_weight` > 0), the probability is the sigmoid of
+        the weighted sum of both heads' logits, and `texts` is required.
+        """
         if len(pooled) == 0:
             return np.zeros((0,), dtype=np.float32)
         z = (pooled - self.weights["cw_mean"]) / self.weights["cw_scale"]
         if "cw_w1" in self.weights:  # one-hidden-layer MLP head (ReLU)
             z = np.maximum(z @ self.weights["cw_w1"] + self.weights["cw_b1"], 0.0)
-        return _sigmoid(z @ self.weights["cw_w"] + self.weights["cw_b"]).astype(np.float32)
+        logit = z @ self.weights["cw_w"] + self.weights["cw_b"]
+        w = float(getattr(self, "config", {}).get("checkworthy_ngram_weight", 0.0))
+        if w > 0:
+            if texts is None or len(texts) != len(pooled):
+                raise ModelError("the check-worthiness n-gram head needs one sentence text per pooled state")
+            logit = w * self.checkworthy_ngram_logits(texts) + (1.0 - w) * logit
+        return _sigmoid(logit).astype(np.float32)
+
+    def checkworthy_ngram_logits(self, texts: Sequence[str]) -> np.ndarray:
+        """Logits of the hashed word/char n-gram tf-idf logistic head [n]."""
+        coef, bias = self.weights["cw_ng_w"], float(self.weights["cw_ng_b"])
+        return np.array(
+            [float(val @ coef[idx]) + bias for idx, val in tfidf_rows(texts, self.weights["cw_ng_idf"])],
+            dtype=np.float64,
+        )
 
     def pooled_spans(self, out: ModelOutput, spans: Sequence[tuple[int, int]]) -> np.ndarray:
         """Mean encoder state of the word pieces in each span [n, dim] (zeros for spans without word pieces)."""
@@ -197,7 +248,7 @@ class AuditModel:
         states = encode_texts(self.encoder, list(texts), window=self.window, stride=self.stride)
         dim = 384
         pooled = np.stack([st.states.mean(0) if len(st.offsets) else np.zeros(dim, np.float32) for st in states])
-        return self.checkworthy_pooled(pooled) if len(texts) else np.zeros((0,), dtype=np.float32)
+        return self.checkworthy_pooled(pooled, list(texts)) if len(texts) else np.zeros((0,), dtype=np.float32)
 
 
 def fill_gaps(tags: np.ndarray, offsets: Sequence[tuple[int, int]], text: str, gap: int) -> np.ndarray:

@@ -1,13 +1,23 @@
-"""Features of a character span shared by training and run time: pooled token features, length, repetition."""
+"""Features shared by training and run time: technique-span vectors (pooled states, length, repetition, text cues)
+and hashed word / character n-grams of sentences for the check-worthiness n-gram head.
+
+Training builds its matrices with these same functions, so the runtime sees exactly the features the heads were fit on.
+"""
 
 from __future__ import annotations
 
+import itertools
 import re
+import zlib
+from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_DIGIT = re.compile(r"\d")
 
 
 def normalise(phrase: str) -> str:
@@ -33,7 +43,182 @@ N_SCALARS = 2
 
 
 def span_vector(feats: np.ndarray, i: int, j: int, text: str, start: int, end: int) -> np.ndarray:
-    """[mean, max] of token features over tokens [i, j), then log length and log repetition count."""
+    """[mean, max] of token features over tokens [i, j), then log length and log repetition count (legacy head)."""
     part = feats[i:j] if j > i else feats[i : i + 1]
-    scalars = np.array([np.log1p(end - start) / 5.0, np.log1p(repetition_count(text, start, end))], dtype=np.float32)
-    return np.concatenate([part.mean(0), part.max(0), scalars]).astype(np.float32)
+    return np.concatenate([part.mean(0), part.max(0), length_repetition(text, start, end)]).astype(np.float32)
+
+
+def length_repetition(text: str, start: int, end: int) -> np.ndarray:
+    """log character length / 5 and log(1 + other occurrences of the span's normalised phrase)."""
+    return np.array([np.log1p(end - start) / 5.0, np.log1p(repetition_count(text, start, end))], dtype=np.float32)
+
+
+# -- text cues of a technique span -----------------------------------------------------------------------------
+
+_STOP_WORDS = """
+    the a an and or of to in on for with at by from as is are was were be been it its this that these those he she
+    they we you i his her their our your my not no but if so than then there here who whom which what when where why
+    how do does did have has had will would can could should may might must just also very more most"""
+_STOP = frozenset(_STOP_WORDS.split())
+# Hand-written cue words per technique family (a word hit is a weak hint; the classifier weighs it).
+CUE_WORDS: dict[str, frozenset[str]] = {
+    name: frozenset(words.split())
+    for name, words in {
+        "authority": "said says according expert experts scientist scientists study studies professor dr pope "
+        "president official officials report",
+        "fear": "threat threats danger dangerous fear destroy destroyed kill killed killing die death deadly risk "
+        "crisis terror terrorist terrorists attack disaster war",
+        "bandwagon": "everyone everybody all majority nazi nazis hitler fascist fascism communist stalin",
+        "black_white": "either only no other choice whether",
+        "causal": "because therefore thus cause caused causes led lead leads result results due since",
+        "doubt": "allegedly alleged supposedly so-called claim claims claimed questionable doubt really whether "
+        "maybe perhaps",
+        "flag": "america american americans nation national country patriot patriotic patriots our we us people "
+        "freedom flag",
+        "extremes": "just only merely never always ever all every nothing everything totally completely huge "
+        "massive biggest worst best",
+        "whatabout": "what about while yet hypocrisy hypocrite instead",
+        "cliche": "period enough end story that's it simply well",
+    }.items()
+}
+_QUOTES = "\"“”'‘’"
+N_TEXT_CUES = 19 + 2 * len(CUE_WORDS) + 1
+
+
+@lru_cache(maxsize=8)
+def _word_counts(text: str) -> Counter[str]:
+    """Lower-cased word counts of a whole article (once per article)."""
+    return Counter(w.lower() for w in _WORD.findall(text))
+
+
+def text_cues(text: str, start: int, end: int) -> np.ndarray:
+    """Surface cues of a span [N_TEXT_CUES]: word count, repetition of its content words elsewhere in the article,
+    quotes, capitals, ! and ?, whether it is a whole line or in the title, position, and cue-word hits."""
+    span = text[start:end]
+    words = _WORD.findall(span)
+    lower = [w.lower() for w in words]
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    counts = _word_counts(text)
+    content = [w for w in lower if w not in _STOP and len(w) > 2]
+    inside = Counter(content)
+    other = [max(0, counts[w] - inside[w]) for w in content]  # occurrences outside the span
+    before, after = text[max(0, start - 1) : start], text[end : end + 1]
+    n_words = max(1, len(words))
+    cues = [
+        np.log1p(len(words)) / 3,
+        float(np.mean([o > 0 for o in other])) if other else 0.0,
+        float(np.log1p(max(other))) if other else 0.0,
+        float(np.mean(np.log1p(other))) if other else 0.0,
+        float(np.log1p(other[-1])) if other else 0.0,  # the last content word (often the head)
+        (float(before != "" and before in _QUOTES) + float(after != "" and after in _QUOTES)) / 2,
+        (float(span[:1] != "" and span[:1] in _QUOTES) + float(span[-1:] != "" and span[-1:] in _QUOTES)) / 2,
+        float(sum(text[line_start:start].count(c) for c in '"“”') % 2 == 1),  # inside an open quotation
+        sum(w[:1].isupper() for w in words) / n_words,
+        float(any(len(w) > 1 and w.isupper() for w in words)),
+        float("!" in span),
+        float("?" in span),
+        float("!" in line),
+        float("?" in line),
+        float(span.strip() == line.strip()),
+        float(line_start == 0),  # the title line
+        start / max(1, len(text)),
+        len(span) / max(1, len(line)),
+        float(n_words <= 3),
+    ]
+    for lexicon in CUE_WORDS.values():
+        hits = sum(w in lexicon for w in lower)
+        cues += [hits / n_words, float(hits > 0)]
+    cues.append(float("what about" in text[max(0, start - 60) : end].lower()))
+    return np.array(cues, dtype=np.float32)
+
+
+def hashed_words(text: str, start: int, end: int, dim: int) -> np.ndarray:
+    """Binary hashed bag of the span's lower-cased words and word bigrams [dim] (crc32, stable across runs)."""
+    out = np.zeros(dim, dtype=np.float32)
+    words = [w.lower() for w in _WORD.findall(text[start:end])]
+    for gram in words + [f"{a} {b}" for a, b in itertools.pairwise(words)]:
+        out[zlib.crc32(gram.encode("utf-8")) % dim] = 1.0
+    return out
+
+
+# -- the technique span vector ---------------------------------------------------------------------------------
+
+# Pooled blocks over the span's word pieces; "state" = the frozen encoder's states, "adapter" = the heads' features.
+POOLED = ("state_mean", "state_max", "adapter_mean", "adapter_max")
+SCALAR_BLOCKS = ("length_repetition", "text_cues", "hashed_words")
+TC_BLOCKS = POOLED + SCALAR_BLOCKS
+
+
+def tc_vector(
+    blocks: Sequence[str],
+    states: np.ndarray,
+    adapter: np.ndarray,
+    i: int,
+    j: int,
+    text: str,
+    start: int,
+    end: int,
+    *,
+    hash_dim: int = 0,
+) -> np.ndarray:
+    """The span classifier's input: the named blocks, in order, for tokens [i, j) and characters [start, end).
+
+    `states` are the encoder states [n, dim] and `adapter` the adapter's own features [n, k] (heads.onnx `feats`
+    without the leading copy of the states).
+    """
+    parts = []
+    for block in blocks:
+        if block in POOLED:
+            src = states if block.startswith("state") else adapter
+            part = src[i:j] if j > i else src[i : i + 1]
+            parts.append(part.mean(0) if block.endswith("mean") else part.max(0))
+        elif block == "length_repetition":
+            parts.append(length_repetition(text, start, end))
+        elif block == "text_cues":
+            parts.append(text_cues(text, start, end))
+        elif block == "hashed_words":
+            parts.append(hashed_words(text, start, end, hash_dim))
+        else:
+            raise ValueError(f"unknown span feature block {block!r}")
+    return np.concatenate(parts).astype(np.float32)
+
+
+def tc_unscaled(blocks: Sequence[str], hash_dim: int) -> int:
+    """How many trailing columns of a tc_vector are left unstandardised (the binary hashed words, if last)."""
+    return hash_dim if blocks and blocks[-1] == "hashed_words" else 0
+
+
+# -- hashed n-grams of a sentence (check-worthiness) -------------------------------------------------------------
+
+
+def sentence_grams(text: str) -> list[str]:
+    """Word unigrams and bigrams, and character 2-5-grams inside each word (digits mapped to 0), of a sentence."""
+    words = _WORD.findall(text.lower())
+    grams = [f"w:{w}" for w in words]
+    grams += [f"b:{a} {b}" for a, b in itertools.pairwise(words)]
+    for w in words:
+        padded = f" {_DIGIT.sub('0', w)} "
+        for n in range(2, 6):
+            grams += [f"c:{padded[k : k + n]}" for k in range(len(padded) - n + 1)]
+    return grams
+
+
+def hashed_gram_counts(text: str, dim: int) -> dict[int, int]:
+    """Counts of a sentence's n-grams hashed into `dim` buckets (crc32)."""
+    return dict(Counter(zlib.crc32(g.encode("utf-8")) % dim for g in sentence_grams(text)))
+
+
+def tfidf_rows(texts: Sequence[str], idf: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per text: (bucket indices, L2-normalised sublinear tf-idf values) over len(idf) buckets."""
+    dim = len(idf)
+    rows = []
+    for text in texts:
+        counts = hashed_gram_counts(text, dim)
+        idx = np.fromiter(counts, dtype=np.int64, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        val = (1.0 + np.log(tf)) * idf[idx] if len(idx) else tf
+        norm = float(np.sqrt((val**2).sum())) if len(idx) else 0.0
+        rows.append((idx, (val / norm if norm > 0 else val).astype(np.float32)))
+    return rows

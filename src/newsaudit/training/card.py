@@ -30,6 +30,45 @@ def _adapter_text(cfg: TrainConfig) -> str:
     return "the encoder states themselves (linear heads)"
 
 
+def _tc_text(cfg: TrainConfig, metrics: dict) -> str:  # type: ignore[type-arg]
+    refit = metrics.get("tc_refit")
+    if refit and refit.get("shipped") == "refit":
+        kind = f"an MLP ({cfg.tc_hidden} ReLU units x {cfg.tc_seeds} seeds, averaged)" if cfg.tc_hidden else "softmax"
+        return (
+            f"the technique span classifier, {kind} over 14 techniques on the blocks {list(cfg.tc_blocks)} "
+            "(`newsaudit.models.span_features.tc_vector`: [mean, max] of the frozen encoder states over the span, "
+            "log span length, log repetition count of its normalised phrase, and surface cues: word count, "
+            "repetition of its content words elsewhere in the article, quotes, capitals, ! and ?, whole line, title, "
+            "position, hand-written cue words per technique family)"
+        )
+    return (
+        "the technique span classifier (softmax over 14 techniques on [mean, max] of adapter features over "
+        "the span, log span length and log repetition count of the span's normalised phrase in the article)"
+    )
+
+
+def _cw_text(cb: dict) -> str:  # type: ignore[type-arg]
+    if cb["chosen"].endswith("+ngram"):
+        return (
+            f"{cb['chosen']}: an MLP on mean-pooled encoder states of a sentence, mixed in logit space with weight "
+            f"{cb['ngram_weight']} on a logistic regression over sublinear tf-idf of word 1-2-grams and in-word "
+            f"character 2-5-grams hashed into {cb['ngram_dim']} buckets (`span_features.tfidf_rows`)"
+        )
+    return f"{cb['chosen']} on mean-pooled encoder states of a sentence"
+
+
+def _tc_selection(metrics: dict) -> str:  # type: ignore[type-arg]
+    refit = metrics.get("tc_refit")
+    if not refit:
+        return ""
+    t = refit["tune_tc_micro_f1"]
+    return (
+        f"Span classifier selection on the PTC tune articles (TC micro-F1): joint head {t['joint']:.4f}, refit head "
+        f"{t['refit']:.4f}; shipped: {refit['shipped']}. PTC tune TC micro-F1 of the shipped model: "
+        f"{metrics.get('ptc_tune_tc_micro_f1', float('nan')):.4f}."
+    )
+
+
 def write_card(out_dir: Path, cfg: TrainConfig, metrics: dict, command: str) -> Path:  # type: ignore[type-arg]
     """Write the card next to the model files."""
     ptc, pn, cb = metrics["ptc_dev"], metrics["polnear_dev"], metrics["claimbuster_cv"]
@@ -61,9 +100,7 @@ are averaged, weighted towards window centres) feeds every head:
 - `heads.onnx`: {_adapter_text(cfg)} over the merged encoder states of the whole article, then 15 sigmoid token
   taggers (14 PTC techniques + "any technique" for span identification) and a 7-way BIO tagger for PolNeAR
   Source / Cue / Content; it also outputs the features the span classifier pools.
-- `heads.npz`: the technique span classifier (softmax over 14 techniques on [mean, max] of adapter features over
-  the span, log span length and log repetition count of the span's normalised phrase in the article) and the
-  check-worthiness head ({cb["chosen"]}) on mean-pooled encoder states of a sentence.
+- `heads.npz`: {_tc_text(cfg, metrics)} and the check-worthiness head ({_cw_text(cb)}).
 - `config.json`: window, stride, calibrated SI threshold ({metrics.get("si_threshold", "see config.json")}),
   check-worthiness threshold, label names.
 
@@ -79,7 +116,9 @@ train/run mismatch, and the pipeline shares one encoder pass between all heads.
 - SI: word pieces whose "any technique" probability is >= `si_threshold` (chosen on the PTC tune articles), dips
   of up to `si_gap` = {cfg.si_gap} word pieces between them filled (same line only), snapped to whole words. Each span
   gets the span classifier's technique (`doc.techniques`); `label_spans` classifies given spans (TC).
-- Repetition: the span classifier sees log(1 + number of other occurrences of the span's normalised phrase).
+- Repetition: the span classifier sees log(1 + number of other occurrences of the span's normalised phrase) and,
+  in the refit head's text cues, how often the span's content words (and its last one) occur elsewhere.
+- TC: a span given n times (n techniques on one span, as in PTC templates) gets its n most likely techniques.
 - Roles: BIO argmax; O gaps of up to `role_gap` = {cfg.role_gap} word pieces inside one role are filled, a B right
   after the same role continues the span (`role_merge_b` = {cfg.role_merge_b}), spans never cross a line break and
   lose edge commas/semicolons/colons; both chosen on the PolNeAR `polnear_is_tune` train articles, not on dev.
@@ -100,7 +139,8 @@ train/run mismatch, and the pipeline shares one encoder pass between all heads.
   articles), which was not used for tuning.
 - ClaimBuster `kfold_25ncs.csv` ({d["claimbuster_sentences"]} sentences): 4-fold CV with the shared folds
   (`claimbuster_fold`). The encoder never saw ClaimBuster; each fold's head is fit on the other three folds and its
-  threshold is chosen on a held-out third of those training folds. The shipped head is fit on all sentences.
+  threshold (and, for the n-gram ensemble, the mixing weight) is chosen on a held-out third of those training
+  folds. The shipped head is fit on all sentences, with the mean of the folds' thresholds and weights.
 
 ## Held-out metrics (computed through the runtime `AuditModel`, i.e. the shipped files)
 
@@ -110,6 +150,9 @@ train/run mismatch, and the pipeline shares one encoder pass between all heads.
 
 PTC dev SI: P {ptc["si"]["precision"]:.4f} R {ptc["si"]["recall"]:.4f} F1 {ptc["si"]["f1"]:.4f}.
 TC is scored on the gold spans of the dev articles (one label per gold line, micro-F1 = accuracy).
+These figures use the cached encoder states (stored as float16); `newsaudit eval ptc --data ../shared/data`
+re-encodes every article in float32, so its figures can differ in the third decimal.
+{_tc_selection(metrics)}
 ClaimBuster per-fold F1 {cw["fold_f1"]}, pooled P/R/F1 {cw["pooled"]}; all heads tried: {json.dumps(cb["heads"])}.
 
 | PolNeAR dev role | exact P | exact R | exact F1 | overlap F1 |
@@ -131,7 +174,9 @@ Training history (tune loss per epoch): {metrics["history"]}. Training time: {me
 ```
 (equivalently `newsaudit train training/configs/{cfg.name.replace("newsaudit-", "")}.toml --data ../shared/data`).
 Seed {cfg.seed}; config: `{json.dumps(cfg.to_dict())}`.
-Encoder states are cached under `.cache/training` (gitignored).
+Encoder states are cached under `.cache/training` (gitignored); with them and the cached token-head checkpoint
+(`heads-<seed>-<adapter>...pt`) the same command only refits the span classifier and the check-worthiness heads and
+re-evaluates (a few minutes); delete the checkpoint to retrain the token heads too.
 Folder size: {_size_mb(out_dir):.1f} MB (+ the 22 MB base encoder it shares).
 
 ## Limits

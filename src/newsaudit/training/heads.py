@@ -19,7 +19,7 @@ import numpy as np
 
 from newsaudit.analysis.labels import ATTRIBUTION_ROLES, PTC_TECHNIQUES
 from newsaudit.evaluation.splits import claimbuster_fold, ptc_is_dev
-from newsaudit.models.span_features import N_SCALARS, repetition_count
+from newsaudit.models.span_features import N_SCALARS, hashed_gram_counts, repetition_count, tc_unscaled
 from newsaudit.models.token_states import TokenStates
 from newsaudit.training.features import IGNORE, N_ROLE_TAGS, N_TECH, role_tags, technique_labels
 from newsaudit.training.multitask import TrainConfig, ptc_is_tune, seed_everything
@@ -244,6 +244,133 @@ def export_heads(model, dim: int, path: Path) -> None:  # type: ignore[no-untype
     )
 
 
+# -- technique span classifier, refit on the frozen encoder -----------------------------------------------------
+
+
+def tc_dataset(runtime, items, states) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    """Span vectors and technique indices of the gold spans, built by the runtime's own `span_features`."""
+    rows, labels = [], []
+    for item, st in zip(items, states, strict=True):
+        out = runtime.heads(item.text, st)
+        for k, s, e in item.techniques:
+            vec = runtime.span_features(out, s, e)
+            if vec is not None:
+                rows.append(vec)
+                labels.append(k)
+    return np.stack(rows).astype(np.float32), np.array(labels, dtype=np.int64)
+
+
+def fit_tc_head(cfg: TrainConfig, x: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
+    """Softmax regression (tc_hidden 0) or one-hidden-layer ReLU MLPs on standardised span vectors (AdamW).
+
+    With tc_seeds > 1, that many MLPs (seeds seed, seed+1, ...) are trained and shipped as one MLP whose hidden layer
+    is theirs side by side and whose output averages their logits. The binary hashed-word columns, if any, stay
+    unstandardised. Returns the `tcx_*` arrays of heads.npz.
+    """
+    mean, scale = x.mean(0), x.std(0) + 1e-3
+    unscaled = tc_unscaled(cfg.tc_blocks, cfg.tc_hash_dim)
+    if unscaled:
+        mean[-unscaled:], scale[-unscaled:] = 0.0, 1.0
+    z = ((x - mean) / scale).astype(np.float32)
+    nets = [_fit_tc_net(cfg, z, y, cfg.seed + r) for r in range(max(1, cfg.tc_seeds) if cfg.tc_hidden else 1)]
+    out = {"tcx_mean": mean, "tcx_scale": scale}
+    if cfg.tc_hidden:
+        out |= {
+            "tcx_w1": np.concatenate([n[0] for n in nets], axis=1),
+            "tcx_b1": np.concatenate([n[1] for n in nets]),
+            "tcx_w": np.concatenate([n[2] for n in nets], axis=0) / len(nets),
+            "tcx_b": np.mean([n[3] for n in nets], axis=0),
+        }
+    else:
+        out |= {"tcx_w": nets[0][-2], "tcx_b": nets[0][-1]}
+    return {k: np.asarray(v, dtype=np.float32) for k, v in out.items()}
+
+
+def _fit_tc_net(cfg: TrainConfig, z: np.ndarray, y: np.ndarray, seed: int) -> list[np.ndarray]:
+    """One span classifier on standardised inputs: [w1 [in, h], b1 [h],] w [h or in, 14], b [14] (seeded)."""
+    import torch
+    from torch import nn
+
+    seed_everything(seed)
+    n_classes, drop = len(PTC_TECHNIQUES), cfg.tc_dropout
+    if cfg.tc_hidden:
+        net = nn.Sequential(
+            nn.Dropout(drop), nn.Linear(z.shape[1], cfg.tc_hidden), nn.ReLU(), nn.Dropout(drop),
+            nn.Linear(cfg.tc_hidden, n_classes),
+        )  # fmt: skip
+    else:
+        net = nn.Sequential(nn.Dropout(drop), nn.Linear(z.shape[1], n_classes))
+    x, t = torch.from_numpy(z), torch.from_numpy(y)
+    opt = torch.optim.AdamW(net.parameters(), lr=1e-3 if cfg.tc_hidden else 3e-3, weight_decay=0.0)
+    gen = torch.Generator().manual_seed(seed)
+    for _ in range(cfg.tc_epochs):
+        net.train()
+        for b in torch.randperm(len(t), generator=gen).split(256):
+            loss = nn.functional.cross_entropy(net(x[b]), t[b])
+            l2 = sum((p**2).sum() for name, p in net.named_parameters() if "weight" in name)
+            loss = loss + cfg.tc_weight_decay * l2 / len(t)
+            opt.zero_grad()
+            loss.backward()  # type: ignore[no-untyped-call]
+            opt.step()
+    out = []
+    for layer in (m for m in net if isinstance(m, nn.Linear)):
+        out += [layer.weight.detach().numpy().T.copy(), layer.bias.detach().numpy().copy()]
+    return out
+
+
+def tc_micro_f1(model, items, states) -> float:  # type: ignore[no-untyped-def]
+    """TC micro-F1 of a runtime model on the gold spans of PTC articles (a span's copies match as a multiset)."""
+    from newsaudit.evaluation.metrics import tc_score
+
+    pred, gold = [], []
+    for item, st in zip(items, states, strict=True):
+        labels = model.label_spans(model.heads(item.text, st), [(s, e) for _, s, e in item.techniques])
+        for (k, s, e), (lab, _) in zip(item.techniques, labels, strict=True):
+            pred.append(((item.name, s, e), lab))
+            gold.append(((item.name, s, e), PTC_TECHNIQUES[k]))
+    return tc_score(pred, gold).micro.f1
+
+
+def _write_model_files(out_dir: Path, config: dict, weights: dict) -> None:  # type: ignore[type-arg]
+    (out_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    np.savez(out_dir / "heads.npz", **weights)
+
+
+def refit_span_classifier(cfg: TrainConfig, out_dir: Path, config: dict, train, tune) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """Fit the `tc_blocks` span classifier on the PTC train articles; ship it only if it beats the joint head's TC
+    micro-F1 on the PTC tune articles. `train`/`tune` are (articles, states) pairs; updates `config` in place."""
+    from newsaudit.models.audit_model import AuditModel
+
+    t0 = time.time()
+    weights = {k: v for k, v in AuditModel(out_dir).weights.items() if not k.startswith("tcx_")}
+    config.pop("tc_head", None)
+    _write_model_files(out_dir, config, weights)
+    joint_tune = tc_micro_f1(AuditModel(out_dir), *tune)
+    config["tc_head"] = {
+        "blocks": list(cfg.tc_blocks),
+        "hash_dim": cfg.tc_hash_dim,
+        "kind": f"mlp{cfg.tc_hidden}" if cfg.tc_hidden else "logistic",
+    }
+    _write_model_files(out_dir, config, weights)
+    x, y = tc_dataset(AuditModel(out_dir), *train)
+    weights |= fit_tc_head(cfg, x, y)
+    _write_model_files(out_dir, config, weights)
+    refit_tune = tc_micro_f1(AuditModel(out_dir), *tune)
+    shipped = refit_tune > joint_tune
+    if not shipped:
+        config.pop("tc_head")
+        _write_model_files(out_dir, config, {k: v for k, v in weights.items() if not k.startswith("tcx_")})
+    info = {
+        "tune_tc_micro_f1": {"joint": round(joint_tune, 4), "refit": round(refit_tune, 4)},
+        "shipped": "refit" if shipped else "joint",
+        "train_spans": len(y),
+        "features": x.shape[1],
+        "seconds": round(time.time() - t0, 1),
+    }
+    log.info("span classifier: %s", info)
+    return info
+
+
 # -- check-worthiness ------------------------------------------------------------------------------------------
 
 
@@ -267,10 +394,66 @@ def _cw_predict(model, x: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-
     return clf.predict_proba((x - mean) / scale)[:, 1]
 
 
-def checkworthiness_cv(corpora, seed: int, kinds: tuple[str, ...] = ("logistic", "mlp")) -> tuple[dict, dict]:  # type: ignore[no-untyped-def,type-arg]
+def _gram_counts(texts: list[str], dim: int):  # type: ignore[no-untyped-def]
+    """Sparse [n, dim] counts of each sentence's hashed n-grams (`span_features.hashed_gram_counts`)."""
+    import scipy.sparse as sp
+
+    rows, cols, vals = [], [], []
+    for r, text in enumerate(texts):
+        for k, v in hashed_gram_counts(text, dim).items():
+            rows.append(r)
+            cols.append(k)
+            vals.append(v)
+    return sp.csr_matrix((np.array(vals, np.float64), (rows, cols)), shape=(len(texts), dim))
+
+
+def gram_idf(counts) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Smoothed idf of each bucket over the rows of a count matrix: log((1 + n) / (1 + df)) + 1."""
+    df = np.asarray((counts > 0).sum(0)).ravel()
+    return (np.log((1.0 + counts.shape[0]) / (1.0 + df)) + 1.0).astype(np.float32)
+
+
+def gram_tfidf(counts, idf: np.ndarray):  # type: ignore[no-untyped-def]
+    """Sublinear tf (1 + log tf) times idf, rows L2-normalised: the matrix form of `span_features.tfidf_rows`."""
+    import scipy.sparse as sp
+
+    x = counts.astype(np.float64).tocsr(copy=True)
+    x.data = 1.0 + np.log(x.data)
+    x = x @ sp.diags(idf.astype(np.float64))
+    norm = np.sqrt(np.asarray(x.multiply(x).sum(1)).ravel())
+    return (sp.diags(1.0 / np.where(norm > 0, norm, 1.0)) @ x).tocsr()
+
+
+def _fit_ngram(counts, y: np.ndarray, c: float):  # type: ignore[no-untyped-def]
+    """(idf, coef, intercept) of an L2 logistic regression on hashed n-gram tf-idf."""
+    from sklearn.linear_model import LogisticRegression
+
+    idf = gram_idf(counts)
+    clf = LogisticRegression(C=c, max_iter=2000, solver="liblinear").fit(gram_tfidf(counts, idf), y)
+    return idf, clf.coef_[0].astype(np.float32), float(clf.intercept_[0])
+
+
+def _ngram_logits(model, counts) -> np.ndarray:  # type: ignore[no-untyped-def]
+    idf, coef, bias = model
+    return np.asarray(gram_tfidf(counts, idf) @ coef.astype(np.float64)).ravel() + bias
+
+
+def _cw_logits(model, x: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
+    p = np.clip(_cw_predict(model, x), 1e-7, 1 - 1e-7)
+    return np.log(p) - np.log1p(-p)
+
+
+ENSEMBLE_WEIGHTS = np.round(np.linspace(0.0, 1.0, 11), 2)
+
+
+def checkworthiness_cv(
+    corpora, seed: int, kinds: tuple[str, ...] = ("logistic", "mlp"), ngram_dim: int = 0, ngram_c: float = 4.0
+) -> tuple[dict, dict]:  # type: ignore[no-untyped-def,type-arg]
     """4-fold CV on ClaimBuster kfold_25ncs (shared folds); threshold picked inside each training part.
 
-    The encoder never saw ClaimBuster, and each fold's head is fit on the other three folds only.
+    The encoder never saw ClaimBuster, and each fold's head is fit on the other three folds only. With `ngram_dim`,
+    "<best kind>+ngram" is also tried: the pooled-state head and a hashed n-gram tf-idf logistic head, their logits
+    mixed with a weight that, like the threshold, is chosen on a held-out third of each fold's training part.
     Returns (metrics per head kind, weights of the chosen head fit on all data).
     """
     from sklearn.model_selection import StratifiedKFold
@@ -280,7 +463,18 @@ def checkworthiness_cv(corpora, seed: int, kinds: tuple[str, ...] = ("logistic",
     x = np.asarray(corpora.cb_pooled, dtype=np.float32)
     y = np.array([c.label for c in corpora.cb])
     folds = np.array([claimbuster_fold(c.id) for c in corpora.cb])
+    counts = _gram_counts([c.text for c in corpora.cb], ngram_dim) if ngram_dim else None
     results = {}
+
+    def summary(fold_f1: list[float], preds: np.ndarray, thresholds: list[float]) -> dict:  # type: ignore[type-arg]
+        pooled = binary_f1(preds.tolist(), y.astype(bool).tolist())
+        return {
+            "fold_f1": [round(v, 4) for v in fold_f1],
+            "mean_f1": round(float(np.mean(fold_f1)), 4),
+            "pooled": {k: round(v, 4) for k, v in pooled.as_dict().items() if k in ("precision", "recall", "f1")},
+            "thresholds": [round(t, 4) for t in thresholds],
+        }
+
     for kind in kinds:
         fold_f1, preds, thresholds = [], np.zeros(len(y), bool), []
         for f in range(4):
@@ -295,18 +489,37 @@ def checkworthiness_cv(corpora, seed: int, kinds: tuple[str, ...] = ("logistic",
             preds[te] = p
             thresholds.append(float(thr))
             fold_f1.append(binary_f1(p.tolist(), y[te].astype(bool).tolist()).f1)
-        pooled = binary_f1(preds.tolist(), y.astype(bool).tolist())
-        results[kind] = {
-            "fold_f1": [round(v, 4) for v in fold_f1],
-            "mean_f1": round(float(np.mean(fold_f1)), 4),
-            "pooled": {k: round(v, 4) for k, v in pooled.as_dict().items() if k in ("precision", "recall", "f1")},
-            "thresholds": [round(t, 4) for t in thresholds],
-        }
+        results[kind] = summary(fold_f1, preds, thresholds)
+        log.info("check-worthiness %s: %s", kind, results[kind])
+    base = max(results, key=lambda k: results[k]["mean_f1"])
+    if counts is not None:
+        kind = f"{base}+ngram"
+        fold_f1, preds, thresholds, mix = [], np.zeros(len(y), bool), [], []
+        for f in range(4):
+            tr, te = np.nonzero(folds != f)[0], np.nonzero(folds == f)[0]
+            a, b = next(StratifiedKFold(3, shuffle=True, random_state=seed).split(tr, y[tr]))
+            a, b = tr[a], tr[b]
+            state_b = _cw_logits(_fit_cw(x[a], y[a], base, seed), x[b])
+            gram_b = _ngram_logits(_fit_ngram(counts[a], y[a], ngram_c), counts[b])
+            best = (-1.0, 0.0, 0.5)
+            for w in ENSEMBLE_WEIGHTS:
+                thr, r = best_threshold(_sigmoid(w * gram_b + (1 - w) * state_b).tolist(), (y[b] == 1).tolist())
+                if r.f1 > best[0]:
+                    best = (r.f1, float(w), float(thr))
+            _, w, thr = best
+            state_t = _cw_logits(_fit_cw(x[tr], y[tr], base, seed), x[te])
+            gram_t = _ngram_logits(_fit_ngram(counts[tr], y[tr], ngram_c), counts[te])
+            p = _sigmoid(w * gram_t + (1 - w) * state_t) >= thr
+            preds[te] = p
+            thresholds.append(thr)
+            mix.append(w)
+            fold_f1.append(binary_f1(p.tolist(), (y[te] == 1).tolist()).f1)
+        results[kind] = summary(fold_f1, preds, thresholds) | {"ngram_weights": mix}
         log.info("check-worthiness %s: %s", kind, results[kind])
     kind = max(results, key=lambda k: results[k]["mean_f1"])
-    clf, mean, scale = _fit_cw(x, y, kind, seed)
+    clf, mean, scale = _fit_cw(x, y, kind.removesuffix("+ngram"), seed)
     weights = {"cw_mean": mean.astype(np.float32), "cw_scale": scale.astype(np.float32)}
-    if kind == "logistic":
+    if kind.startswith("logistic"):
         weights |= {"cw_w": clf.coef_[0].astype(np.float32), "cw_b": np.float32(clf.intercept_[0]).reshape(())}
     else:
         weights |= {
@@ -315,8 +528,20 @@ def checkworthiness_cv(corpora, seed: int, kinds: tuple[str, ...] = ("logistic",
             "cw_w": clf.coefs_[1][:, 0].astype(np.float32),
             "cw_b": np.float32(clf.intercepts_[1][0]).reshape(()),
         }
-    threshold = float(np.mean(results[kind]["thresholds"]))
-    return {"heads": results, "chosen": kind, "threshold": round(threshold, 4)}, weights
+    chosen: dict = {
+        "heads": results,
+        "chosen": kind,
+        "threshold": round(float(np.mean(results[kind]["thresholds"])), 4),
+    }  # type: ignore[type-arg]
+    if kind.endswith("+ngram"):
+        idf, coef, bias = _fit_ngram(counts, y, ngram_c)
+        weights |= {"cw_ng_idf": idf, "cw_ng_w": coef, "cw_ng_b": np.float32(bias).reshape(())}
+        chosen |= {"ngram_weight": round(float(np.mean(results[kind]["ngram_weights"])), 4), "ngram_dim": ngram_dim}
+    return chosen, weights
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 # -- evaluation through the runtime ----------------------------------------------------------------------------
@@ -332,9 +557,9 @@ def evaluate_ptc(model, items, states, threshold: float | None = None) -> dict: 
         pred_si[item.name] = [(s, e) for s, e, _ in model.si_spans(out, threshold)]
         gold_si[item.name] = [(s, e) for _, s, e in item.techniques]
         labels = model.label_spans(out, [(s, e) for _, s, e in item.techniques])
-        for n, ((k, s, e), (lab, _)) in enumerate(zip(item.techniques, labels, strict=True)):
-            pred_tc.append(((item.name, s, e, n), lab))
-            gold_tc.append(((item.name, s, e, n), PTC_TECHNIQUES[k]))
+        for (k, s, e), (lab, _) in zip(item.techniques, labels, strict=True):  # a span's copies match as a multiset
+            pred_tc.append(((item.name, s, e), lab))
+            gold_tc.append(((item.name, s, e), PTC_TECHNIQUES[k]))
     si = si_score(pred_si, gold_si)
     tc = tc_score(pred_tc, gold_tc)
     return {
@@ -423,7 +648,7 @@ def train_evaluate_export(cfg: TrainConfig, corpora, out_dir: Path, cache_dir: P
         torch.save(model.state_dict(), ckpt)
         ckpt.with_suffix(".json").write_text(json.dumps({"history": history, "train_seconds": train_seconds}))
 
-    cw_metrics, cw_weights = checkworthiness_cv(corpora, cfg.seed, cfg.cw_heads)
+    cw_metrics, cw_weights = checkworthiness_cv(corpora, cfg.seed, cfg.cw_heads, cfg.cw_ngram_dim, cfg.cw_ngram_c)
     out_dir.mkdir(parents=True, exist_ok=True)
     export_heads(model, dim, out_dir / "heads.onnx")
     np.savez(
@@ -440,6 +665,7 @@ def train_evaluate_export(cfg: TrainConfig, corpora, out_dir: Path, cache_dir: P
         "si_threshold": 0.5,
         "checkworthy_threshold": cw_metrics["threshold"],
         "checkworthy_head": cw_metrics["chosen"],
+        "checkworthy_ngram_weight": cw_metrics.get("ngram_weight", 0.0),
         "claimbuster_train_folds": [0, 1, 2, 3],  # the shipped head saw every fold; the card has the 4-fold CV
         "role_gap": cfg.role_gap,
         "role_merge_b": cfg.role_merge_b,
@@ -454,8 +680,20 @@ def train_evaluate_export(cfg: TrainConfig, corpora, out_dir: Path, cache_dir: P
     config["si_threshold"] = thr
     (out_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n")
     runtime = AuditModel(out_dir)
+    tc_refit = None
+    if cfg.tc_blocks:
+        tc_refit = refit_span_classifier(
+            cfg,
+            out_dir,
+            config,
+            ([i for i, _ in ptc_tr], [s for _, s in ptc_tr]),
+            ([i for i, _ in ptc_tu], [s for _, s in ptc_tu]),
+        )
+        runtime = AuditModel(out_dir)
     metrics = {
         "ptc_dev": evaluate_ptc(runtime, [i for i, _ in ptc_dev], [s for _, s in ptc_dev]),
+        "ptc_tune_tc_micro_f1": round(tc_micro_f1(runtime, [i for i, _ in ptc_tu], [s for _, s in ptc_tu]), 4),
+        "tc_refit": tc_refit,
         "si_threshold": thr,
         "ptc_tune_si_curve": curve,
         "polnear_dev": evaluate_polnear(runtime, corpora.pn_dev, corpora.pn_dev_states),

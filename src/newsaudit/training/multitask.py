@@ -37,6 +37,17 @@ class TrainConfig:
     max_pos_weight: float = 8.0
     role_loss_weight: float = 1.0
     tc_loss_weight: float = 1.0
+    # Span classifier (TC), refit on the frozen encoder after the token heads; empty tc_blocks keeps the joint head.
+    tc_blocks: tuple[str, ...] = ()
+    tc_hash_dim: int = 0  # buckets of the hashed span words (block "hashed_words")
+    tc_hidden: int = 0  # 0: multinomial logistic regression; else one ReLU hidden layer of this width
+    tc_weight_decay: float = 50.0  # L2 on the weights, per training span
+    tc_dropout: float = 0.0
+    tc_epochs: int = 30
+    tc_seeds: int = 1  # MLPs averaged (shipped as one wider MLP)
+    # Check-worthiness: optional hashed word/char n-gram tf-idf logistic head, ensembled with the pooled-state head.
+    cw_ngram_dim: int = 0  # 0: no n-gram head
+    cw_ngram_c: float = 4.0  # inverse L2 strength of the n-gram logistic regression
 
     @classmethod
     def load(cls, path: Path) -> TrainConfig:
@@ -48,8 +59,9 @@ class TrainConfig:
         unknown = sorted(set(data) - known)
         if unknown:
             raise InputError(f"unknown training option(s): {', '.join(unknown)}")
-        if "cw_heads" in data:
-            data["cw_heads"] = tuple(data["cw_heads"])
+        for key in ("cw_heads", "tc_blocks"):
+            if key in data:
+                data[key] = tuple(data[key])
         return cls(**data)
 
     def to_dict(self) -> dict:  # type: ignore[type-arg]
