@@ -109,8 +109,10 @@ def test_bm25_only_index_needs_no_embedder() -> None:
     assert index.search("seawater colds", k=1)[0].id == "c2"
 
 
-def test_tokenize_drops_stopwords_and_plurals() -> None:
-    assert tokenize("The vaccines' effects were HUGE") == ["vaccine", "effect", "huge"]
+def test_tokenize_drops_stopwords_and_stems() -> None:
+    assert tokenize("The vaccines' effects were HUGE") == ["vaccin", "effect", "huge"]
+    assert tokenize("vaccinated") == tokenize("vaccines") == tokenize("vaccine")
+    assert tokenize("Governor’s claims") == tokenize("governor claim")
 
 
 def test_duplicate_claims_share_a_score_and_keep_insertion_order(embedder) -> None:

@@ -17,7 +17,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("-o", "--output", type=Path, required=True, help="TREC run file to write")
     parser.add_argument("--k", type=int, default=100, help="claims per tweet (default 100)")
     parser.add_argument("--tag", default="newsaudit", help="run tag in the last column")
-    parser.add_argument("--model", type=Path, default=None, help="encoder folder (default: the shipped MiniLM)")
+    parser.add_argument(
+        "--model",
+        type=Path,
+        default=None,
+        help="encoder folder (default: the shipped claim-matching MiniLM, models/claim-matcher)",
+    )
     parser.add_argument("--ranker", default="default", help="'default', 'bm25', 'dense', 'fusion[:W]' or a JSON file")
     parser.add_argument("--cache", type=Path, default=None, help="cache claim vectors in this folder")
     parser.set_defaults(func=run)

@@ -107,7 +107,8 @@ def _default_embedder_factory(settings: Settings) -> Callable[[], Any]:
     def make() -> Any:
         from newsaudit.models.encoder import SentenceEmbedder, shared_encoder
 
-        return SentenceEmbedder(shared_encoder(settings.embedding_model_dir))
+        # no embedding_model_dir: SentenceEmbedder's default, the claim-matching encoder (not the heads' base one)
+        return SentenceEmbedder(shared_encoder(settings.embedding_model_dir) if settings.embedding_model_dir else None)
 
     return make
 
@@ -291,6 +292,10 @@ class Corpus:
     ) -> TraceResult:
         """The claim's history: outlets that carried it (or a near-identical one), when first, credited to whom."""
         return trace_claim(self.store, self.indexes, text=text, claim_id=claim_id, threshold=threshold)
+
+    def reembed(self) -> int:
+        """Re-embed every stored claim with the current embedding model; returns how many claims it embedded."""
+        return self.indexes.reembed()
 
     def articles(
         self,

@@ -19,6 +19,8 @@ from newsaudit.matching.index import Embedder
 log = logging.getLogger(__name__)
 STATE_FILE = "corpus-state.json"
 EMBED_BATCH = 256
+EMBEDDING_MODEL = "embedding_model"  # store metadata key: which model made the stored claim embeddings
+LEGACY_DEFAULT = "minilm-l6-base@"  # the only default embedding model before the model was recorded
 
 
 def claim_key(claim_id: int) -> str:
@@ -52,6 +54,41 @@ def embed_missing_claims(store: Store, embedder: Embedder) -> int:
         done += len(todo)
 
 
+def embedder_id(embedder: Embedder) -> str | None:
+    """The model an embedder names (SentenceEmbedder: '<folder>@<digest>'); None for one that names none."""
+    model_id = getattr(embedder, "model_id", None)
+    return str(model_id) if model_id else None
+
+
+def check_embedding_model(store: Store, embedder: Embedder) -> None:
+    """Record the embedding model in a corpus without vectors; refuse to mix vectors of two models in one corpus."""
+    current = embedder_id(embedder)
+    if current is None:  # an embedder that cannot name its model: nothing to compare
+        return
+    recorded = store.get_meta(EMBEDDING_MODEL)
+    if recorded == current:
+        return
+    if recorded is None and (not store.has_claim_embeddings() or current.startswith(LEGACY_DEFAULT)):
+        # A corpus from before models were recorded was embedded by the base encoder unless the user chose another.
+        store.set_meta(EMBEDDING_MODEL, current)
+        return
+    path = getattr(store, "path", "the corpus")
+    made_by = recorded or "an unrecorded model (an older newsaudit)"
+    raise StoreError(
+        f"{path}: its claim embeddings were made by {made_by}, not by the current model {current}; "
+        f"re-embed them with `newsaudit reembed --db {path}` (or set embedding_model_dir to that model)"
+    )
+
+
+def reembed_claims(store: Store, embedder: Embedder) -> int:
+    """Drop every stored claim embedding and embed the claims again with `embedder`; returns how many it embedded."""
+    store.clear_claim_embeddings()
+    current = embedder_id(embedder)
+    if current is not None:
+        store.set_meta(EMBEDDING_MODEL, current)
+    return embed_missing_claims(store, embedder)
+
+
 class _Cached:
     """One persisted ClaimIndex plus the store version it reflects."""
 
@@ -63,6 +100,8 @@ class _Cached:
     def load(self, embedder: Embedder) -> None:
         try:
             state = json.loads((self.folder / STATE_FILE).read_text(encoding="utf-8"))
+            if state.get(EMBEDDING_MODEL) != embedder_id(embedder):
+                raise ValueError(f"vectors made by {state.get(EMBEDDING_MODEL)}, not {embedder_id(embedder)}")
             self.index = ClaimIndex.load(self.folder, embedder)
             self.version = state["version"]
         except (OSError, ValueError, KeyError, NewsauditError) as exc:
@@ -77,7 +116,8 @@ class _Cached:
         try:
             shutil.rmtree(tmp, ignore_errors=True)
             self.index.save(tmp)
-            (tmp / STATE_FILE).write_text(json.dumps({"version": self.version}) + "\n", encoding="utf-8")
+            state = {"version": self.version, EMBEDDING_MODEL: embedder_id(self.index.loaded_embedder)}
+            (tmp / STATE_FILE).write_text(json.dumps(state) + "\n", encoding="utf-8")
             shutil.rmtree(old, ignore_errors=True)
             if self.folder.exists():
                 self.folder.rename(old)
@@ -104,8 +144,20 @@ class CorpusIndexes:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = self._embedder_factory()
+            embedder = self._embedder_factory()
+            check_embedding_model(self.store, embedder)
+            self._embedder = embedder
         return self._embedder
+
+    def reembed(self) -> int:
+        """Re-embed every stored claim with the current model (after the embedding model changed)."""
+        with self.lock:
+            embedder = self._embedder or self._embedder_factory()
+            done = reembed_claims(self.store, embedder)
+            self._embedder = embedder
+            self._claims.index = self._factchecks.index = None
+            self._claims.version = self._factchecks.version = None
+            return done
 
     def claims(self) -> ClaimIndex:
         """The index over every stored claim (embeddings taken from the DB), up to date with the DB."""

@@ -88,6 +88,7 @@ CREATE TABLE minhash_bands (
 );
 CREATE INDEX minhash_bands_key ON minhash_bands(band, key);
 CREATE INDEX minhash_bands_article ON minhash_bands(article_id);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE factchecks (
     id TEXT PRIMARY KEY,
     claim TEXT NOT NULL,
@@ -150,6 +151,10 @@ class Store(Protocol):
     def iter_claim_embeddings(self, after_id: int = 0) -> Iterator[tuple[int, str, bytes]]: ...
     def claim_embeddings(self, ids: Sequence[int]) -> dict[int, bytes]: ...
     def claims_version(self) -> tuple[int, int]: ...
+    def get_meta(self, key: str) -> str | None: ...
+    def set_meta(self, key: str, value: str) -> None: ...
+    def has_claim_embeddings(self) -> bool: ...
+    def clear_claim_embeddings(self) -> int: ...
     def add_factchecks(self, records: Iterable[FactCheck]) -> int: ...
     def iter_factchecks(self) -> Iterator[FactCheck]: ...
     def factchecks_by_id(self, ids: Sequence[str]) -> dict[str, FactCheck]: ...
@@ -586,6 +591,36 @@ class SqliteStore:
         """(number of claims, largest claim id): changes whenever claims are added or deleted."""
         row = self.conn.execute("SELECT count(*), coalesce(max(id), 0) FROM claims").fetchone()
         return int(row[0]), int(row[1])
+
+    @_wrap
+    def get_meta(self, key: str) -> str | None:
+        """A value of the corpus' key-value metadata (e.g. which model made the claim embeddings), None if unset."""
+        try:
+            row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):  # a corpus created before the meta table existed
+                return None
+            raise
+        return None if row is None else str(row[0])
+
+    @_wrap
+    def set_meta(self, key: str, value: str) -> None:
+        with self._tx() as conn:
+            conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    @_wrap
+    def has_claim_embeddings(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM claims WHERE embedding IS NOT NULL LIMIT 1").fetchone() is not None
+
+    @_wrap
+    def clear_claim_embeddings(self) -> int:
+        """Forget every stored claim embedding (before re-embedding with another model); returns how many."""
+        with self._tx() as conn:
+            return conn.execute("UPDATE claims SET embedding = NULL WHERE embedding IS NOT NULL").rowcount
 
     # ------------------------------------------------------------------ fact-checks
 

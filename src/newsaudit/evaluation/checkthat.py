@@ -57,7 +57,12 @@ def ranking_metrics(
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--split", choices=["dev", "train"], default="dev", help="which split to score (default dev)")
-    parser.add_argument("--model", type=Path, default=None, help="encoder folder (default: the shipped MiniLM)")
+    parser.add_argument(
+        "--model",
+        type=Path,
+        default=None,
+        help="encoder folder (default: the shipped claim-matching MiniLM, models/claim-matcher)",
+    )
     parser.add_argument(
         "--ranker",
         default="default",

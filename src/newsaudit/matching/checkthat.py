@@ -117,10 +117,10 @@ def model_key(model_dir: str | Path) -> str:
 
 
 def cached_embedder(model_dir: str | Path | None, cache: Path | None = DEFAULT_CACHE) -> Embedder:
-    """A SentenceEmbedder over `model_dir` (default: the base MiniLM), with vectors cached under `cache`."""
-    from newsaudit.models.encoder import BASE_ENCODER, OnnxEncoder, SentenceEmbedder
+    """A SentenceEmbedder over `model_dir` (default: the claim-matching encoder), with vectors cached under `cache`."""
+    from newsaudit.models.encoder import OnnxEncoder, SentenceEmbedder, default_embedding_dir
 
-    folder = Path(model_dir) if model_dir else BASE_ENCODER
+    folder = Path(model_dir) if model_dir else default_embedding_dir()
     embedder = SentenceEmbedder(OnnxEncoder(folder))
     return embedder if cache is None else VectorCache(embedder, model_key(folder), cache)
 

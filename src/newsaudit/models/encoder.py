@@ -13,6 +13,12 @@ from newsaudit.errors import ModelError
 
 MODELS_DIR = Path(__file__).resolve().parent
 BASE_ENCODER = MODELS_DIR / "minilm-l6-base"
+CLAIM_ENCODER = MODELS_DIR / "claim-matcher"  # MiniLM fine-tuned for claim matching (newsaudit.training.claim_matcher)
+
+
+def default_embedding_dir() -> Path:
+    """The encoder that embeds claims for matching: the fine-tuned claim matcher if shipped, else the base MiniLM."""
+    return CLAIM_ENCODER if (CLAIM_ENCODER / "model.onnx").exists() else BASE_ENCODER
 
 
 @dataclass
@@ -86,11 +92,21 @@ class OnnxEncoder:
 
 
 class SentenceEmbedder:
-    """Mean-pooled, L2-normalised sentence embeddings (the sentence-transformers recipe) from an encoder."""
+    """Mean-pooled, L2-normalised sentence embeddings (the sentence-transformers recipe) from an encoder.
+
+    The default encoder is the claim-matching one (`default_embedding_dir`), not the base encoder of the heads."""
 
     def __init__(self, encoder: OnnxEncoder | None = None, *, batch_size: int = 64):
-        self.encoder = encoder or shared_encoder()
+        if encoder is None:
+            folder = default_embedding_dir()  # the base folder goes by None: one shared session with the heads
+            encoder = shared_encoder(None if folder == BASE_ENCODER else str(folder))
+        self.encoder = encoder
         self.batch_size = batch_size
+
+    @property
+    def model_id(self) -> str:
+        """Which model makes these vectors: the encoder folder's name and a digest of its model.onnx."""
+        return encoder_id(self.encoder.model_dir)
 
     @cached_property
     def dim(self) -> int:
@@ -112,6 +128,18 @@ class SentenceEmbedder:
             for j, i in enumerate(idx):
                 result[i] = pooled[j].astype(np.float32)
         return np.stack(result)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=8)
+def encoder_id(model_dir: str | Path) -> str:
+    """'<folder name>@<first 12 hex of sha1(model.onnx)>': names the model that made stored vectors."""
+    import hashlib
+
+    digest = hashlib.sha1()
+    with (Path(model_dir) / "model.onnx").open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return f"{Path(model_dir).name}@{digest.hexdigest()[:12]}"
 
 
 @lru_cache(maxsize=4)
