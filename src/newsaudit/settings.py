@@ -22,6 +22,8 @@ class Settings:
     model_dir: str | None = None
     embedding_model_dir: str | None = None
     batch_size: int = 16
+    server_max_latency: float = 2.0  # seconds: `newsaudit serve` admits a job only if it should finish by then
+    server_max_job_seconds: float = 60.0  # seconds: a job expected to run longer is refused (413)
 
     @classmethod
     def load(cls, path: str | Path | None = None, **overrides: Any) -> Settings:

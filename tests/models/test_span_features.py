@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import zlib
+from collections import Counter
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -74,3 +77,10 @@ def test_sentence_grams_and_tfidf_rows() -> None:
     (_, val), (idx2, val2) = tfidf_rows(["Jobs rose 12%", ""], idf)
     assert float((val**2).sum()) == pytest.approx(1.0, rel=1e-5)
     assert len(idx2) == 0 and len(val2) == 0
+
+
+@given(st.text(alphabet="ab1 .Zé", max_size=40))
+def test_hashed_counts_equal_hashing_every_gram(text: str) -> None:
+    dim = 1 << 10
+    expected = Counter(zlib.crc32(g.encode("utf-8")) % dim for g in sentence_grams(text))
+    assert hashed_gram_counts(text, dim) == dict(expected)

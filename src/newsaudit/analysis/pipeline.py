@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
+
+from threadpoolctl import ThreadpoolController
 
 from newsaudit.document import Document
 
@@ -48,6 +51,12 @@ def create_step(name: str, **config: object) -> Step:
     return factory(**config)
 
 
+@functools.cache
+def _blas_controller() -> ThreadpoolController:
+    """The BLAS thread pools numpy loaded: analysis multiplies small matrices, where extra BLAS threads only spin."""
+    return ThreadpoolController()
+
+
 @dataclass
 class Pipeline:
     """An ordered list of steps, checked so that every layer is written before it is read."""
@@ -58,8 +67,9 @@ class Pipeline:
         check_order(self.steps)
 
     def __call__(self, doc: Document) -> Document:
-        for step in self.steps:
-            step(doc)
+        with _blas_controller().limit(limits=1, user_api="blas"):  # ONNX Runtime keeps its own threads
+            for step in self.steps:
+                step(doc)
         doc.cache.clear()
         return doc
 

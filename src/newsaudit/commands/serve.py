@@ -25,8 +25,32 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--allow-private-urls", action="store_true", help="let /api/analyze fetch private and loopback addresses"
     )
     parser.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
-    parser.add_argument("--threads", type=int, default=2, help="analysis threads per process (default 2)")
-    parser.add_argument("--queue", type=int, default=8, help="requests that may wait before 503 (default 8)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="analyses run at once per process (default 1: one analysis using every core has the lowest latency)",
+    )
+    parser.add_argument(
+        "--model-threads",
+        type=int,
+        help="onnxruntime intra-op threads per analysis (default: NEWSAUDIT_THREADS, else one per CPU)",
+    )
+    parser.add_argument(
+        "--queue", type=int, default=8, help="hard bound on requests waiting for a thread, whatever --max-latency says"
+    )
+    parser.add_argument(
+        "--max-latency",
+        type=float,
+        help="latency budget in seconds: admit a request only if its expected wait + analysis time fits, "
+        "else 503 with Retry-After (default: setting server_max_latency, 2 s)",
+    )
+    parser.add_argument(
+        "--max-job-seconds",
+        type=float,
+        help="refuse (413) an article expected to take longer than this to analyse (default: setting "
+        "server_max_job_seconds, 60 s)",
+    )
     parser.add_argument("--max-body", type=int, default=2_000_000, help="request body cap in bytes (default 2 MB)")
     parser.set_defaults(func=run)
 
@@ -60,12 +84,21 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             raise InputError(f"--{name} must be at least 1")
     if args.queue < 0 or args.max_body < 1:
         raise InputError("--queue must be >= 0 and --max-body >= 1")
+    for name in ("max_latency", "max_job_seconds", "model_threads"):
+        if getattr(args, name) is not None and not getattr(args, name) > 0:
+            raise InputError(f"--{name.replace('_', '-')} must be positive")
     if not 0 < args.port < 65536:
         raise InputError(f"--port {args.port} is not a port number")
     if args.db is not None and args.db.exists() and not args.db.is_file():
         raise InputError(f"--db {args.db} is not a file")
     if args.allow_private_urls:
         settings = dataclasses.replace(settings, allow_private_urls=True)
+    if args.max_latency is not None:
+        settings = dataclasses.replace(settings, server_max_latency=args.max_latency)
+    if args.max_job_seconds is not None:
+        settings = dataclasses.replace(settings, server_max_job_seconds=args.max_job_seconds)
+    if args.model_threads is not None:  # read by the encoder sessions, in this process and uvicorn's workers
+        os.environ["NEWSAUDIT_THREADS"] = str(args.model_threads)
     os.environ[CONFIG_ENV] = json.dumps(
         {
             "settings": dataclasses.asdict(settings),

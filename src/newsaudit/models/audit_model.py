@@ -135,12 +135,17 @@ class AuditModel:
             z = np.maximum(z @ w["tcx_w1"] + w["tcx_b1"], 0.0)
         return z @ w["tcx_w"] + w["tcx_b"]
 
-    def span_probs(self, out: ModelOutput, start: int, end: int) -> np.ndarray:
-        """P(technique) for a given span [14], from the span classifier."""
-        vec = self.span_features(out, start, end)
-        if vec is None:
-            return np.full(len(PTC_TECHNIQUES), 1.0 / len(PTC_TECHNIQUES), dtype=np.float32)
-        return _softmax(self.span_logits(vec)).astype(np.float32)
+    def span_probs_many(self, out: ModelOutput, spans: Sequence[tuple[int, int]]) -> dict[tuple[int, int], np.ndarray]:
+        """P(technique) [14] for each given span, from the span classifier (uniform where no word piece overlaps)."""
+        uniform = np.full(len(PTC_TECHNIQUES), 1.0 / len(PTC_TECHNIQUES), dtype=np.float32)
+        result = {span: uniform for span in spans}
+        vecs = {span: self.span_features(out, *span) for span in spans}
+        found = [span for span, vec in vecs.items() if vec is not None]
+        if found:
+            logits = self.span_logits(np.stack([vecs[span] for span in found]))
+            for span, row in zip(found, logits, strict=True):
+                result[span] = _softmax(row).astype(np.float32)
+        return result
 
     def label_spans(self, out: ModelOutput, spans: Sequence[tuple[int, int]]) -> list[tuple[str, float]]:
         """Best technique and its probability for each given span.
@@ -149,11 +154,9 @@ class AuditModel:
         per copy, in the order the copies come.
         """
         result = []
-        probs: dict[tuple[int, int], np.ndarray] = {}
+        probs = self.span_probs_many(out, list(dict.fromkeys((s, e) for s, e in spans)))
         seen: dict[tuple[int, int], int] = {}
         for s, e in spans:
-            if (s, e) not in probs:
-                probs[(s, e)] = self.span_probs(out, s, e)
             p = probs[(s, e)]
             rank = seen.get((s, e), 0)
             seen[(s, e)] = rank + 1

@@ -205,9 +205,28 @@ def sentence_grams(text: str) -> list[str]:
     return grams
 
 
+def _bucket(gram: str, dim: int) -> int:
+    return zlib.crc32(gram.encode("utf-8")) % dim
+
+
+@lru_cache(maxsize=65536)
+def _word_buckets(word: str, dim: int) -> tuple[int, ...]:
+    """Buckets of one word's own grams (its unigram and its character 2-5-grams): words recur, so hash them once."""
+    padded = f" {_DIGIT.sub('0', word)} "
+    grams = [f"w:{word}"]
+    for n in range(2, 6):
+        grams += [f"c:{padded[k : k + n]}" for k in range(len(padded) - n + 1)]
+    return tuple(_bucket(g, dim) for g in grams)
+
+
 def hashed_gram_counts(text: str, dim: int) -> dict[int, int]:
-    """Counts of a sentence's n-grams hashed into `dim` buckets (crc32)."""
-    return dict(Counter(zlib.crc32(g.encode("utf-8")) % dim for g in sentence_grams(text)))
+    """Counts of a sentence's n-grams (`sentence_grams`) hashed into `dim` buckets (crc32)."""
+    words = _WORD.findall(text.lower())
+    counts: Counter[int] = Counter()
+    for w in words:
+        counts.update(_word_buckets(w, dim))
+    counts.update(_bucket(f"b:{a} {b}", dim) for a, b in itertools.pairwise(words))
+    return dict(counts)
 
 
 def tfidf_rows(texts: Sequence[str], idf: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -34,7 +34,7 @@ from newsaudit.errors import (
 from newsaudit.outputs.json import dumps
 from newsaudit.server import inputs as article_input
 from newsaudit.server.corpus_routes import install_corpus_routes
-from newsaudit.server.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit, PoolFull, WorkerPool
+from newsaudit.server.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit, JobTooLong, PoolFull, WorkerPool
 from newsaudit.server.schemas import ArticleInput, ErrorBody
 from newsaudit.settings import Settings
 
@@ -56,9 +56,9 @@ BEARER = HTTPBearer(auto_error=False, description="the --token of the server (re
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "bad request (e.g. a refused URL or an invalid query)"},
-    413: {"model": ErrorBody, "description": "request body over the size cap"},
+    413: {"model": ErrorBody, "description": "body over the size cap, or too long to analyse within the time limit"},
     422: {"model": ErrorBody, "description": "the input is not an article or the body is malformed"},
-    503: {"model": ErrorBody, "description": "every worker is busy (see Retry-After) or the store is unavailable"},
+    503: {"model": ErrorBody, "description": "too busy to answer within the latency budget (Retry-After) or no store"},
 }
 
 
@@ -84,6 +84,20 @@ def error_status(exc: NewsauditError) -> int:
     if isinstance(exc, ModelError):
         return 500
     return 400
+
+
+URL_COST = 6.0  # a fetched page's size is unknown before the fetch: cost it like a ~1,000-word article
+
+
+def analysis_cost(item: ArticleInput | Document) -> float:
+    """An analysis job's cost for admission control: thousands of characters of input (at least 1)."""
+    if isinstance(item, Document):
+        size = len(item.text)
+    elif item.url is not None:
+        return URL_COST
+    else:
+        size = len(item.text or item.html or "")
+    return max(1.0, size / 1000)
 
 
 def _one_line(message: object) -> str:
@@ -147,11 +161,22 @@ def create_app(
     queue: int = 8,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
 ) -> FastAPI:
-    """Build the app. Raises InputError when `host` is not loopback and no write token is given."""
+    """Build the app. Raises InputError when `host` is not loopback and no write token is given.
+
+    `workers` analysis threads; `queue` more jobs may wait, but only those expected to finish within
+    `settings.server_max_latency` s are admitted (503 + Retry-After otherwise).
+    """
     settings = settings or Settings()
     if not is_loopback_host(host) and not token:
         raise InputError(f"refusing to serve on non-loopback host {host} without a write token (give --token)")
-    pool = WorkerPool(workers=workers, queue=queue)
+    if settings.server_max_latency <= 0 or settings.server_max_job_seconds <= 0:
+        raise InputError("server_max_latency and server_max_job_seconds must be positive")
+    pool = WorkerPool(
+        workers=workers,
+        queue=queue,
+        max_latency=settings.server_max_latency,
+        max_job_seconds=settings.server_max_job_seconds,
+    )
     state = ServerState(settings, Path(db_path) if db_path else None, token or None, pool)
     if state.db_path is not None:
         state.corpus()  # fail now, with one line, if the corpus file is unusable
@@ -159,7 +184,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         try:  # build the pipeline (and load any models) once, before the first request needs it
-            await pool.run(state.analyze, Document(text=WARM_UP_TEXT))
+            await pool.run_job("warm-up", 1.0, state.analyze, Document(text=WARM_UP_TEXT))
         except Exception as exc:  # the server still starts; requests will report the error themselves
             log.warning("warm-up analysis failed: %s: %s", type(exc).__name__, exc)
         yield
@@ -208,18 +233,18 @@ def create_app(
     )
     async def api_analyze(item: ArticleInput) -> Response:
         """Analyse one article (text, HTML or URL) and return the JSON contract (schema newsaudit/1)."""
-        body = await pool.run(lambda: dumps(state.analyze(item)).encode("utf-8"))
+        body = await pool.run_job("analysis", analysis_cost(item), lambda: dumps(state.analyze(item)).encode("utf-8"))
         return Response(body, media_type="application/json")
 
     @app.get("/api/health", tags=["server"], summary="Health and load")
     async def api_health() -> dict[str, Any]:
-        """Liveness and load: workers, admitted jobs and capacity."""
+        """Liveness and load: workers, admitted jobs, capacity, expected wait and learnt service times."""
         return {
             "ok": True,
             "version": __version__,
             "threads": pool.workers,
-            "admitted": pool.admitted,
             "capacity": pool.capacity,
+            **pool.status(),
             "corpus": str(state.db_path) if state.db_path else None,
         }
 
@@ -237,9 +262,11 @@ def create_app(
         upload = form.get("file")
         try:
             item = await article_input.from_form(fields, upload)
-            doc, report = await pool.run(state.analyze_and_render, item)
+            doc, report = await pool.run_job("analysis", analysis_cost(item), state.analyze_and_render, item)
         except PoolFull as exc:
             return page("audit.html", 503, {"Retry-After": str(exc.retry_after)}, form=shown, error=str(exc))
+        except JobTooLong as exc:
+            return page("audit.html", 413, form=shown, error=str(exc))
         except NewsauditError as exc:
             return page("audit.html", error_status(exc), form=shown, error=_one_line(exc))
         return page("audit.html", form=shown, report=report, doc=doc)
@@ -271,6 +298,10 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PoolFull)
     async def pool_full(_request: Request, exc: PoolFull) -> JSONResponse:
         return _error(503, exc, {"Retry-After": str(exc.retry_after)})
+
+    @app.exception_handler(JobTooLong)
+    async def job_too_long(_request: Request, exc: JobTooLong) -> JSONResponse:
+        return _error(413, exc)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
