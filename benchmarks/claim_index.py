@@ -355,8 +355,8 @@ def query_phase(n: int, pool: BasePool, folder: Path, args: argparse.Namespace) 
     index = ClaimIndex.load(folder)
     index.ranker = default_ranker()  # the ranker shipped now, not the one saved with the cached index
     w1 = time.perf_counter()
-    # ClaimIndex does not persist BM25 (Corpus rebuilds it on the first search after a restart: build_bm25_s);
-    # the benchmark reuses the copy its build saved if the tokenizer and BM25 parameters are unchanged.
+    # ClaimIndex.save now persists BM25 and ClaimIndex.load reuses it; indexes cached by older runs of this benchmark
+    # carry their own copy, reused here if the tokenizer and BM25 parameters are unchanged.
     saved = folder / "bm25" / "newsaudit-key.txt"
     bm25_source = "rebuilt"
     if saved.exists() and saved.read_text(encoding="utf-8") == bm25_key(index):

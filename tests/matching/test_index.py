@@ -70,9 +70,13 @@ def test_save_load_round_trip(tmp_path: Path, embedder) -> None:
     loaded = ClaimIndex.load(tmp_path / "idx", embedder)
     assert loaded.ids == index.ids and loaded.titles == index.titles
     assert loaded.ranker.name == "t"
+    assert loaded._bm25 is not None  # the saved BM25 index is reused, not rebuilt on the first search
     assert [(h.id, round(h.score, 6)) for h in loaded.search(query, k=4)] == before
     loaded.add([ClaimItem("c5", "Seawater is safe to drink every day.")])
     assert "c5" in loaded
+    assert loaded.search("safe to drink every day", k=1)[0].id == "c5"  # a stale BM25 index is rebuilt
+    other = ClaimIndex.load(tmp_path / "idx", embedder, bm25_k1=2.0)
+    assert other._bm25 is None  # saved with other BM25 parameters: not reused
 
 
 def test_load_damaged_index_is_a_store_error(tmp_path: Path, embedder) -> None:

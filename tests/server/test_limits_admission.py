@@ -254,3 +254,14 @@ def test_serve_refuses_a_non_positive_limit(flag: str, capsys: pytest.CaptureFix
     assert main(["serve", flag, "0"]) == 2
     err = capsys.readouterr().err
     assert flag in err and err.count("\n") == 1
+
+
+def test_jobs_ahead_count_with_the_margin_too() -> None:
+    # 0.8 s mean, 0.2 s deviation, margin 1: the running job is expected to take up to 1.0 s, the newcomer 1.0 s
+    adm, _ = admission(per_unit=0.8, deviation=0.2, margin=1.0)
+    running(adm)
+    adm.admit("analysis")  # 1.0 + 1.0 = 2.0 s: fits
+    adm2, _ = admission(per_unit=0.8, deviation=0.3, margin=1.0)
+    running(adm2)
+    with pytest.raises(PoolFull):
+        adm2.admit("analysis")  # 1.1 + 1.1 = 2.2 s; by the mean alone the wait would be 0.8 s and it would fit

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from functools import lru_cache
@@ -18,6 +19,7 @@ from newsaudit.matching.clean import clean_query
 from newsaudit.matching.ranker import Ranker, candidate_features, default_ranker
 
 FORMAT = "newsaudit-claim-index/1"
+LEXICAL = "snowball-english/1"  # names `tokenize`: a saved BM25 index is reused only if this and k1/b are unchanged
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 
 
@@ -506,8 +508,12 @@ class ClaimIndex:
                 np.save(path / "title_vectors.npy", self._title_vectors)
             if self._ann is not None and self._ann_size == len(self.ids):
                 self._ann.save(str(path / "ann.usearch"))
+            if self.config.use_bm25 and self.ids:
+                shutil.rmtree(path / "bm25", ignore_errors=True)
+                self._lexical().save(str(path / "bm25"))  # rebuilding it costs ~80 s at 1M claims
             manifest = {
                 "format": FORMAT,
+                "lexical": LEXICAL,
                 "count": len(self.ids),
                 "dim": self.dim,
                 "config": asdict(self.config),
@@ -547,6 +553,13 @@ class ClaimIndex:
                 ann = Index.restore(str(path / "ann.usearch"))
                 if ann is not None and len(ann) == len(index.ids):
                     index._ann, index._ann_size = ann, len(ann)
+            if (path / "bm25").is_dir() and manifest.get("lexical") == LEXICAL and "config" in manifest:
+                saved = IndexConfig.from_dict(manifest["config"])
+                if (saved.bm25_k1, saved.bm25_b) == (cfg.bm25_k1, cfg.bm25_b):
+                    import bm25s
+
+                    logging.getLogger("bm25s").setLevel(logging.WARNING)
+                    index._bm25, index._bm25_size = bm25s.BM25.load(str(path / "bm25")), len(index.ids)
         except (OSError, ValueError, KeyError) as exc:
             raise StoreError(f"claim index at {path} is damaged: {exc}") from exc
         if len(index.ids) != manifest.get("count") or (

@@ -138,8 +138,8 @@ class Admission:
         """FIFO schedule of running, queued, then booked jobs onto the workers: when the next worker is free."""
         free_at = []  # when each worker frees up, then each queued job taken by the earliest free worker
         queued = []
-        for job in self._jobs.values():
-            expected = self.service_time(job.kind, job.cost)
+        for job in self._jobs.values():  # jobs ahead count at mean + margin x deviation too: the budget is a p95
+            expected = self.service_time(job.kind, job.cost, margin=self.margin)
             if expected is None:
                 if len(self._jobs) < self.workers and not bookings:
                     continue  # a worker is free anyway

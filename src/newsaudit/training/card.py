@@ -127,7 +127,9 @@ train/run mismatch, and the pipeline shares one encoder pass between all heads.
   relations come first and a model relation is added only where none of its spans overlaps a rule span (`origin`
   says which is which): on the PolNeAR tune articles this beat model-first merging (source exact F1 0.612 vs
   0.464, content overlap 0.762 vs 0.772) and rules alone (source overlap 0.743 vs 0.700, cue overlap 0.717 vs
-  0.653). The table below scores the model's own relations; the pipeline's are in the README.
+  0.653). Since then the rule patterns also run at each model cue to place its source and content, and a
+  relation the rules cannot place is kept only at model confidence >= 0.6 (chosen on tune). The table below
+  scores the model's own relations; the pipeline's are in the README.
 
 ## Data and splits (held-out sets never used for training or tuning)
 
