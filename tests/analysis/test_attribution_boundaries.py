@@ -184,3 +184,20 @@ def test_offsets_hold_for_rule_spans_and_cues_from_elsewhere(pieces: list[str], 
         for span in (att.content, att.cue, att.source.span if att.source else None):
             if span is not None:
                 assert 0 <= span.start <= span.end <= len(text) and text[span.start : span.end] == span.text
+
+
+def test_a_model_relation_with_a_relative_pronoun_source_is_typed_by_its_antecedent() -> None:
+    from newsaudit.analysis.attribution import resolve_pronouns
+    from newsaudit.document import Source, Span
+
+    text = "As for the volunteers from abroad, those who were convinced that the work was easy have left."
+    s = text.index("who")
+    c0 = text.index("were convinced")
+    k0 = text.index("that the work")
+    k1 = text.index(" have left")
+    model_made = Attribution(
+        Span.of(text, k0, k1), Source(Span.of(text, s, s + 3), "named", "other"), Span.of(text, c0, c0 + 14)
+    )
+    (typed,) = resolve_pronouns(text, [model_made])
+    assert typed.source is not None and typed.source.kind == "vague"
+    assert typed.source.span.text == "who" and typed.content == model_made.content

@@ -19,6 +19,8 @@ def test_isil_vague_sources(isil_doc: Document) -> None:
     sources = _sources(isil_doc)
     assert sources.get("numerous experts", (None,))[0] == "vague"
     assert sources.get("an increasing number of reports", (None,))[0] == "vague"
+    # "those who were convinced ...": a relative pronoun is typed by what it stands for, whoever found the relation
+    assert sources.get("who", ("vague",))[0] == "vague"
 
 
 def test_isil_relay(isil_doc: Document) -> None:

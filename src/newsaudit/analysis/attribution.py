@@ -12,7 +12,7 @@ Patterns, per sentence (content never crosses a paragraph; cues inside a quotati
 - A quotation that opens after the cue and closes in a later sentence of the paragraph is one content.
 Auxiliaries, negation, adverbs and "went on to" / "declined to" join the cue ("are openly complaining", "wouldn't
 say"); passives ("he was told") give no attribution.
-Pronoun sources are typed by their antecedent (`_resolve_pronouns`).
+Pronoun sources are typed by their antecedent (`resolve_pronouns`).
 `attribution_at_cue` runs the verb patterns at a cue found by the role tagger, so model cues get rule boundaries.
 A leading "X reports:" or "According to X:" line relays the whole article (`relay_chain`); it is not an attribution.
 Tuned on PolNeAR train only; `newsaudit eval polnear` scores it.
@@ -456,7 +456,7 @@ def find_attributions(doc: Document) -> list[Attribution]:
             taken.extend((s.start, s.end) for s in spans)
             out.append(att)
     out.sort(key=lambda a: min(s.start for s in (a.content, a.cue) if s))
-    return _resolve_pronouns(text, out)
+    return resolve_pronouns(text, out)
 
 
 def _close_open_quote(text: str, att: Attribution, para: Span) -> Attribution:
@@ -477,7 +477,7 @@ def _close_open_quote(text: str, att: Attribution, para: Span) -> Attribution:
     return Attribution(Span.of(text, c.start, end), att.source, att.cue, att.confidence, att.origin)
 
 
-def _resolve_pronouns(text: str, atts: list[Attribution]) -> list[Attribution]:
+def resolve_pronouns(text: str, atts: list[Attribution]) -> list[Attribution]:
     """Type pronoun sources by what they stand for: "who"/"which" by the noun phrase just before them; "I" as the
     writer (self); "he"/"she" by the nearest earlier person source, else the nearest earlier personal name in the text
     (named/person), else vague (nobody identifiable); "it" by the nearest earlier organisation, outlet or other named
