@@ -56,9 +56,16 @@ class Source:
     span: Span
     kind: SourceKind
     subtype: SourceSubtype | None = None
+    # What a pronoun source ("he", "who") stands for: its antecedent's span in the same text, when one was found.
+    refers_to: Span | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.span.to_dict(), "kind": self.kind, "subtype": self.subtype}
+        return {
+            **self.span.to_dict(),
+            "kind": self.kind,
+            "subtype": self.subtype,
+            "refers_to": self.refers_to.to_dict() if self.refers_to else None,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +196,12 @@ class Document:
                 raise ValueError(f"{role} span [{span.start}, {span.end}) is out of range")
             if self.text[span.start : span.end] != span.text:
                 raise ValueError(f"{role} span [{span.start}, {span.end}) text does not match the article")
+        for a in self.attributions:
+            ref = a.source.refers_to if a.source else None
+            if ref is not None and not (
+                0 <= ref.start <= ref.end <= len(self.text) and self.text[ref.start : ref.end] == ref.text
+            ):
+                raise ValueError(f"refers_to span [{ref.start}, {ref.end}) does not match the article")
         n = len(self.attributions)
         for layer in (self.claims, self.quantities):
             for item in layer:
@@ -229,7 +242,9 @@ class Document:
         def source(d: dict[str, Any] | None) -> Source | None:
             if d is None:
                 return None
-            return Source(Span.of(text, d["start"], d["end"]), d["kind"], d.get("subtype"))
+            ref = d.get("refers_to")
+            refers_to = None if ref is None else Span.of(text, ref["start"], ref["end"])
+            return Source(Span.of(text, d["start"], d["end"]), d["kind"], d.get("subtype"), refers_to)
 
         doc = cls(
             text=text,

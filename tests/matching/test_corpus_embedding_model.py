@@ -146,3 +146,26 @@ def test_cli_gives_one_line_for_a_mixed_model_corpus(tmp_path: Path, capsys: pyt
     err = capsys.readouterr().err.strip()
     assert err.startswith("newsaudit: error:") and "toy-a" in err and "reembed" in err
     assert len(err.splitlines()) == 1
+
+
+class FailingEmbedder(NamedEmbedder):
+    """Dies on its first batch, like a re-embedding interrupted halfway."""
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        raise KeyboardInterrupt
+
+
+def test_an_interrupted_reembed_is_reported_until_it_is_run_again(tmp_path: Path) -> None:
+    db = tmp_path / "corpus.db"
+    with ingest(db, tmp_path, NamedEmbedder("toy-a")) as corpus:
+        corpus.match("the ferry fare will rise", k=3)
+    with (
+        Corpus(db, RULES, embedder_factory=lambda: FailingEmbedder("toy-b")) as corpus,
+        pytest.raises(KeyboardInterrupt),
+    ):
+        corpus.reembed()
+    with Corpus(db, RULES, embedder_factory=lambda: NamedEmbedder("toy-b")) as corpus:
+        with pytest.raises(StoreError, match="did not finish"):
+            corpus.match("the ferry fare will rise", k=3)
+        corpus.reembed()
+        assert corpus.match("the ferry fare will rise", k=3)

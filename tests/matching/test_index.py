@@ -127,3 +127,15 @@ def test_duplicate_claims_share_a_score_and_keep_insertion_order(embedder) -> No
     items = [ClaimItem("old", 'The ferry fare "doubled" in May.'), ClaimItem("new", "The ferry fare 'doubled' in May")]
     hits = ClaimIndex.build(items, embedder).search("did the ferry fare double in may", k=2)
     assert [h.id for h in hits] == ["old", "new"] and hits[0].score == hits[1].score
+
+
+def test_a_saved_bm25_index_of_another_size_is_not_reused(tmp_path: Path, embedder) -> None:
+    import shutil
+
+    ClaimIndex.build(CLAIMS, embedder).save(tmp_path / "four")
+    ClaimIndex.build(CLAIMS[:2], embedder).save(tmp_path / "two")
+    shutil.rmtree(tmp_path / "two" / "bm25")
+    shutil.copytree(tmp_path / "four" / "bm25", tmp_path / "two" / "bm25")
+    loaded = ClaimIndex.load(tmp_path / "two", embedder)
+    assert loaded._bm25 is None
+    assert loaded.search("seawater cures colds", k=1)[0].id == "c2"

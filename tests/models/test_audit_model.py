@@ -22,6 +22,7 @@ def _model() -> AuditModel:
     model = object.__new__(AuditModel)
     model.si_threshold = 0.5
     model.weights = {}
+    model.config = {}
     return model
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import zlib
 from collections import Counter
 
@@ -10,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsaudit.models import span_features
 from newsaudit.models.span_features import (
     N_TEXT_CUES,
     hashed_gram_counts,
     hashed_words,
-    sentence_grams,
     tc_unscaled,
     tc_vector,
     text_cues,
@@ -84,3 +85,19 @@ def test_hashed_counts_equal_hashing_every_gram(text: str) -> None:
     dim = 1 << 10
     expected = Counter(zlib.crc32(g.encode("utf-8")) % dim for g in sentence_grams(text))
     assert hashed_gram_counts(text, dim) == dict(expected)
+
+
+WORD = span_features._WORD
+DIGIT = span_features._DIGIT
+
+
+def sentence_grams(text: str) -> list[str]:
+    """Word unigrams and bigrams, and character 2-5-grams inside each word (digits mapped to 0), of a sentence."""
+    words = WORD.findall(text.lower())
+    grams = [f"w:{w}" for w in words]
+    grams += [f"b:{a} {b}" for a, b in itertools.pairwise(words)]
+    for w in words:
+        padded = f" {DIGIT.sub('0', w)} "
+        for n in range(2, 6):
+            grams += [f"c:{padded[k : k + n]}" for k in range(len(padded) - n + 1)]
+    return grams

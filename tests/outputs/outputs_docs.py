@@ -107,7 +107,7 @@ def documents(draw: st.DrawFn, text: st.SearchStrategy[str] | None = None) -> Do
     kinds = st.sampled_from(["named", "vague", "anonymous", "self"])
     subtypes = st.none() | st.sampled_from(["outlet", "person", "organisation", "other"])
     for _ in range(draw(st.integers(0, 4))):
-        source = draw(st.none() | st.builds(Source, spans(body), kinds, subtypes))
+        source = draw(st.none() | st.builds(Source, spans(body), kinds, subtypes, st.none() | spans(body)))
         cue = draw(st.none() | spans(body))
         doc.attributions.append(Attribution(draw(spans(body)), source, cue))
     links = st.none() | st.integers(0, len(doc.attributions) - 1) if doc.attributions else st.none()

@@ -22,6 +22,8 @@ def _spans(data: dict) -> list[dict]:
     for a in data["attributions"]:
         out.append(a["content"])
         out.extend(x for x in (a["source"], a["cue"]) if x is not None)
+        if a["source"] is not None and a["source"].get("refers_to") is not None:
+            out.append(a["source"]["refers_to"])
     return out
 
 

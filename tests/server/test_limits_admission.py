@@ -215,6 +215,24 @@ def test_analysis_cost_is_kilocharacters_with_a_floor() -> None:
     assert analysis_cost(ArticleInput(text="x" * 6000)) == pytest.approx(6.0)
     assert analysis_cost(ArticleInput(text="short")) == 1.0
     assert analysis_cost(ArticleInput(url="https://example.org/a")) > 1.0
+    # a page is mostly markup: a 300 KB page costs like an article, not like 300,000 characters of text
+    page = "<html><body>" + "<div class='x'></div>" * 14_000 + "<p>Text.</p></body></html>"
+    assert analysis_cost(ArticleInput(html=page)) == analysis_cost(ArticleInput(url="https://example.org/a"))
+
+
+def test_a_refusal_at_the_hard_bound_books_a_slot_and_keeps_a_due_booking() -> None:
+    adm, clock = admission(per_unit=0.5, capacity=2)
+    running(adm, cost=10)  # 5 s of work
+    with pytest.raises(PoolFull):
+        adm.admit("analysis", 1)  # over the budget: told to come back and booked
+    assert adm.booked == 1
+    clock.now = 4.0
+    adm.admit("analysis", 1)  # fills the queue (capacity 2): not the caller the booking is for
+    clock.now = 5.0
+    booked = adm.booked
+    with pytest.raises(PoolFull):
+        adm.admit("analysis", 1)  # the hard bound: refused before any promised slot is used up
+    assert adm.booked == booked + 1  # told when to come back, and that slot is kept for it
 
 
 def test_app_refuses_an_article_over_the_time_limit_with_413_and_reports_its_budget() -> None:

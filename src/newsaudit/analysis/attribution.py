@@ -478,34 +478,41 @@ def _close_open_quote(text: str, att: Attribution, para: Span) -> Attribution:
 
 
 def resolve_pronouns(text: str, atts: list[Attribution]) -> list[Attribution]:
-    """Type pronoun sources by what they stand for: "who"/"which" by the noun phrase just before them; "I" as the
-    writer (self); "he"/"she" by the nearest earlier person source, else the nearest earlier personal name in the text
-    (named/person), else vague (nobody identifiable); "it" by the nearest earlier organisation, outlet or other named
-    source. The antecedent itself is not recorded (`Source` has no field for it)."""
+    """Type pronoun sources by what they stand for, and keep that antecedent's span as `Source.refers_to`."""
+    # "who"/"which": the noun phrase just before them; "I": the writer (self); "he"/"she": the nearest earlier
+    # person source, else the nearest earlier personal name (named/person), else vague; "it": the nearest earlier
+    # organisation, outlet or other named source. refers_to is None for "I" and when nothing was found.
     resolved: list[Attribution] = []
     for att in atts:
         src = att.source
         word = src.span.text.lower() if src is not None else ""
         if src is not None and word in _PRONOUNS:
-            kind, subtype = src.kind, src.subtype
+            kind, subtype, refers_to = src.kind, src.subtype, src.refers_to
             if word in ("who", "which"):
                 if (np := _antecedent(text, src.span.start)) is not None:
-                    kind, subtype = classify_source(np)
+                    refers_to = Span.of(text, *np)
+                    kind, subtype = classify_source(refers_to.text)
             elif word == "i":
-                kind, subtype = "self", None  # cues inside quotations are skipped, so "I" is the writer
+                kind, subtype, refers_to = "self", None, None  # cues inside quotations are skipped: "I" is the writer
             elif word in lx.PERSONAL_PRONOUNS:
                 prev = _previous_source(resolved, lambda ps: ps.subtype == "person" or ps.kind == "anonymous")
+                names = [
+                    m
+                    for m in _PERSON_NAME.finditer(text, max(0, src.span.start - 3000), src.span.start)
+                    if classify_source(m.group(0)) == ("named", "person")  # not "New York", "White House"
+                ]
                 if prev is not None:
-                    kind, subtype = prev.kind, prev.subtype
-                elif _PERSON_NAME.search(text, max(0, src.span.start - 3000), src.span.start) is not None:
-                    kind, subtype = "named", "person"
+                    kind, subtype, refers_to = prev.kind, prev.subtype, prev.span
+                elif names:
+                    kind, subtype, refers_to = "named", "person", Span.of(text, names[-1].start(), names[-1].end())
                 else:
                     kind, subtype = "vague", None
             elif word == "it":
                 prev = _previous_source(resolved, lambda ps: ps.subtype in ("organisation", "outlet", "other"))
                 if prev is not None:
-                    kind, subtype = prev.kind, prev.subtype
-            att = Attribution(att.content, Source(src.span, kind, subtype), att.cue, att.confidence, att.origin)
+                    kind, subtype, refers_to = prev.kind, prev.subtype, prev.span
+            source = Source(src.span, kind, subtype, refers_to)
+            att = Attribution(att.content, source, att.cue, att.confidence, att.origin)
         resolved.append(att)
     return resolved
 
@@ -525,26 +532,36 @@ _ANTECEDENT_BREAKS = frozenset(
 )
 
 
-def _antecedent(text: str, start: int) -> str | None:
-    """The noun phrase just before a relative pronoun ("Ana Diaz, who ..." -> "Ana Diaz"), up to a clause break."""
-    before = text[max(0, start - 80) : start]
+def _antecedent(text: str, start: int) -> tuple[int, int] | None:
+    """The offsets of the noun phrase just before a relative pronoun ("Ana Diaz, who ..." -> "Ana Diaz"), up to a
+    clause break."""
+    base = max(0, start - 80)
+    before = text[base:start]
     cut = max(before.rfind(ch) for ch in '.;:!?()“”"\n')
-    before = before[cut + 1 :]
+    base, before = base + cut + 1, before[cut + 1 :]
     if "," in before.rstrip().rstrip(","):
         before = before.rstrip().rstrip(",")
-        before = before[before.rfind(",") + 1 :]
+        k = before.rfind(",") + 1
+        base, before = base + k, before[k:]
     m = _ANTECEDENT.search(before)
     if not m:
         return None
-    phrase = _strip_leading(m.group(1)).strip()
-    words = phrase.split()
-    cut = [i for i, w in enumerate(words) if w.lower() in _ANTECEDENT_BREAKS]
-    words = words[cut[-1] + 1 :] if cut else words  # "drafted by several officials" -> "several officials"
+    group = m.group(1)
+    phrase = _strip_leading(group)
+    p0 = base + m.start(1) + len(group) - len(phrase)  # _strip_leading only drops a prefix
+    words = [(p0 + w.start(), p0 + w.end()) for w in re.finditer(r"\S+", phrase)]
+    if words and words[0][0] > 0 and text[words[0][0] - 1].isalnum():
+        words = words[1:]  # the match began inside a word ("[pl]an was drafted by ..."): drop the fragment
+    if not words:
+        return None
+    cut = [i for i, (a, b) in enumerate(words) if text[a:b].lower() in _ANTECEDENT_BREAKS]
+    tail = words[cut[-1] + 1 :] if cut else words  # "drafted by several officials" -> "several officials"
     # the noun phrase starts at its determiner or its first capitalised word
-    for i, w in enumerate(words):
+    for a, b in tail:
+        w = text[a:b]
         if w.lower() in _DETERMINERS or w[:1].isupper():
-            return " ".join(words[i:])
-    return phrase or None
+            return a, tail[-1][1]
+    return (tail or words)[0][0], (tail or words)[-1][1]  # no determiner or capital: the phrase after any break
 
 
 def _previous_source(resolved: list[Attribution], fits: Callable[[Source], bool]) -> Source | None:
@@ -1238,6 +1255,10 @@ def _named_subtype(words: list[str], caps: list[str]) -> SourceSubtype:
     if wordset & lx.PERSON_TITLES:
         return "person"
     names = [c for c in caps if c[:1].isupper() and c.lower() not in _DETERMINERS]
+    if names and last in lx.INSTITUTION_LAST_WORDS:
+        return "organisation"  # "the White House", "United Nations", "City Hall"
+    if names and (names[0].lower().strip(".") in lx.PLACE_FIRST_WORDS or last in lx.PLACE_LAST_WORDS):
+        return "other"  # "New York", "Los Angeles", "Gaza Strip"
     if 1 <= len(names) <= 4 and len(words) <= 5 and all(len(c) > 1 for c in names):
         return "person" if len(names) >= 2 or len(words) == 1 else "other"
     return "other"

@@ -593,6 +593,60 @@ SELF_SOURCES = frozenset(
         "the writer",
     }
 )
+# Two capitalised words are usually a person, but not when they name a place or an institution.
+PLACE_FIRST_WORDS = frozenset(
+    [
+        "new",
+        "north",
+        "south",
+        "east",
+        "west",
+        "san",
+        "los",
+        "las",
+        "saint",
+        "st",
+        "fort",
+        "mount",
+        "lake",
+        "cape",
+        "hong",
+        "saudi",
+        "sri",
+        "costa",
+        "puerto",
+        "el",
+        "buenos",
+        "rio",
+        "tel",
+        "abu",
+    ]
+)
+PLACE_LAST_WORDS = frozenset(
+    [
+        "city",
+        "county",
+        "island",
+        "islands",
+        "bay",
+        "valley",
+        "street",
+        "square",
+        "coast",
+        "province",
+        "region",
+        "state",
+        "states",
+        "kingdom",
+        "republic",
+        "territory",
+        "beach",
+        "heights",
+        "strip",
+        "bank",
+    ]
+)
+INSTITUTION_LAST_WORDS = frozenset(["house", "nations", "hall", "parliament", "assembly", "senate", "congress"])
 PERSONAL_PRONOUNS = frozenset(["he", "she", "i", "him", "her"])
 OTHER_PRONOUNS = frozenset(["they", "it", "who", "which", "them"])
 

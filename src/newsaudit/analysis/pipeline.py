@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterable
+import contextlib
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from threadpoolctl import ThreadpoolController
 
@@ -51,10 +52,29 @@ def create_step(name: str, **config: object) -> Step:
     return factory(**config)
 
 
-@functools.cache
-def _blas_controller() -> ThreadpoolController:
-    """The BLAS thread pools numpy loaded: analysis multiplies small matrices, where extra BLAS threads only spin."""
-    return ThreadpoolController()
+_blas_lock = threading.Lock()
+_blas_users = 0
+_blas_limit: Any = None
+
+
+@contextlib.contextmanager
+def _single_threaded_blas() -> Iterator[None]:
+    """One BLAS thread while any analysis runs in this process; the original limits come back after the last one."""
+    global _blas_users, _blas_limit
+    with _blas_lock:
+        _blas_users += 1
+        if _blas_users == 1:
+            # analysis multiplies small matrices, where extra BLAS threads only spin; the controller is made here,
+            # not cached, so that it sees every BLAS library loaded by now (0.3 ms)
+            _blas_limit = ThreadpoolController().limit(limits=1, user_api="blas")
+    try:
+        yield
+    finally:
+        with _blas_lock:
+            _blas_users -= 1
+            if _blas_users == 0:
+                _blas_limit.restore_original_limits()
+                _blas_limit = None
 
 
 @dataclass
@@ -67,7 +87,7 @@ class Pipeline:
         check_order(self.steps)
 
     def __call__(self, doc: Document) -> Document:
-        with _blas_controller().limit(limits=1, user_api="blas"):  # ONNX Runtime keeps its own threads
+        with _single_threaded_blas():  # ONNX Runtime keeps its own threads
             for step in self.steps:
                 step(doc)
         doc.cache.clear()

@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--model",
         type=Path,
         default=None,
-        help="encoder folder (default: the shipped claim-matching MiniLM, models/claim-matcher)",
+        help="encoder folder (default: models/claim-matcher if one was trained there, else the base MiniLM)",
     )
     parser.add_argument("--ranker", default="default", help="'default', 'bm25', 'dense', 'fusion[:W]' or a JSON file")
     parser.add_argument("--cache", type=Path, default=None, help="cache claim vectors in this folder")

@@ -107,7 +107,7 @@ def _default_embedder_factory(settings: Settings) -> Callable[[], Any]:
     def make() -> Any:
         from newsaudit.models.encoder import SentenceEmbedder, shared_encoder
 
-        # no embedding_model_dir: SentenceEmbedder's default, the claim-matching encoder (not the heads' base one)
+        # no embedding_model_dir: SentenceEmbedder's default (`default_embedding_dir`)
         return SentenceEmbedder(shared_encoder(settings.embedding_model_dir) if settings.embedding_model_dir else None)
 
     return make

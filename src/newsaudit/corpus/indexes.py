@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 STATE_FILE = "corpus-state.json"
 EMBED_BATCH = 256
 EMBEDDING_MODEL = "embedding_model"  # store metadata key: which model made the stored claim embeddings
+REEMBED_PENDING = "reembed_pending"  # store metadata key: set while `reembed` runs, so an interrupted one is seen
 LEGACY_DEFAULT = "minilm-l6-base@"  # the only default embedding model before the model was recorded
 
 
@@ -62,6 +63,9 @@ def embedder_id(embedder: Embedder) -> str | None:
 
 def check_embedding_model(store: Store, embedder: Embedder) -> None:
     """Record the embedding model in a corpus without vectors; refuse to mix vectors of two models in one corpus."""
+    path = getattr(store, "path", "the corpus")
+    if store.get_meta(REEMBED_PENDING):
+        raise StoreError(f"{path}: an earlier re-embedding did not finish; run `newsaudit reembed --db {path}` again")
     current = embedder_id(embedder)
     if current is None:  # an embedder that cannot name its model: nothing to compare
         return
@@ -72,7 +76,6 @@ def check_embedding_model(store: Store, embedder: Embedder) -> None:
         # A corpus from before models were recorded was embedded by the base encoder unless the user chose another.
         store.set_meta(EMBEDDING_MODEL, current)
         return
-    path = getattr(store, "path", "the corpus")
     made_by = recorded or "an unrecorded model (an older newsaudit)"
     raise StoreError(
         f"{path}: its claim embeddings were made by {made_by}, not by the current model {current}; "
@@ -82,11 +85,14 @@ def check_embedding_model(store: Store, embedder: Embedder) -> None:
 
 def reembed_claims(store: Store, embedder: Embedder) -> int:
     """Drop every stored claim embedding and embed the claims again with `embedder`; returns how many it embedded."""
-    store.clear_claim_embeddings()
     current = embedder_id(embedder)
+    store.set_meta(REEMBED_PENDING, current or "unnamed model")  # until every claim has its new vector
+    store.clear_claim_embeddings()
     if current is not None:
         store.set_meta(EMBEDDING_MODEL, current)
-    return embed_missing_claims(store, embedder)
+    done = embed_missing_claims(store, embedder)
+    store.set_meta(REEMBED_PENDING, "")
+    return done
 
 
 class _Cached:

@@ -61,7 +61,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--model",
         type=Path,
         default=None,
-        help="encoder folder (default: the shipped claim-matching MiniLM, models/claim-matcher)",
+        help="encoder folder (default: models/claim-matcher if one was trained there, else the base MiniLM)",
     )
     parser.add_argument(
         "--ranker",

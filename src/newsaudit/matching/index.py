@@ -496,7 +496,7 @@ class ClaimIndex:
     # ------------------------------------------------------------------ persistence
 
     def save(self, path: str | Path) -> Path:
-        """Write the index to folder `path` (manifest.json, items.jsonl, vectors.npy, title_vectors.npy)."""
+        """Write the index to folder `path` (manifest.json, items.jsonl, vectors, ann.usearch, bm25/)."""
         path = Path(path)
         try:
             path.mkdir(parents=True, exist_ok=True)
@@ -508,8 +508,8 @@ class ClaimIndex:
                 np.save(path / "title_vectors.npy", self._title_vectors)
             if self._ann is not None and self._ann_size == len(self.ids):
                 self._ann.save(str(path / "ann.usearch"))
+            shutil.rmtree(path / "bm25", ignore_errors=True)
             if self.config.use_bm25 and self.ids:
-                shutil.rmtree(path / "bm25", ignore_errors=True)
                 self._lexical().save(str(path / "bm25"))  # rebuilding it costs ~80 s at 1M claims
             manifest = {
                 "format": FORMAT,
@@ -559,7 +559,9 @@ class ClaimIndex:
                     import bm25s
 
                     logging.getLogger("bm25s").setLevel(logging.WARNING)
-                    index._bm25, index._bm25_size = bm25s.BM25.load(str(path / "bm25")), len(index.ids)
+                    bm25 = bm25s.BM25.load(str(path / "bm25"))
+                    if bm25.scores.get("num_docs") == len(index.ids):  # else stale: rebuilt on first search
+                        index._bm25, index._bm25_size = bm25, len(index.ids)
         except (OSError, ValueError, KeyError) as exc:
             raise StoreError(f"claim index at {path} is damaged: {exc}") from exc
         if len(index.ids) != manifest.get("count") or (

@@ -99,7 +99,7 @@ class AuditModel:
         spans = []
         offsets = out.tokens.offsets
         flags = out.tech[:, ANY] >= thr
-        gap = int(getattr(self, "config", {}).get("si_gap", 0))
+        gap = int(self.config.get("si_gap", 0))
         if gap > 0:  # fill short dips between two spans on the same line
             on = np.nonzero(flags)[0]
             for a, b in itertools.pairwise(on):
@@ -116,7 +116,7 @@ class AuditModel:
         rng = out.tokens.token_range(start, end)
         if rng is None or len(out.feats) == 0:
             return None
-        head = getattr(self, "config", {}).get("tc_head")
+        head = self.config.get("tc_head")
         if not head:  # legacy joint head: [mean, max] of the adapter output, length, repetition
             return span_vector(out.feats, rng[0], rng[1], out.text, start, end)
         states = out.tokens.states
@@ -128,7 +128,7 @@ class AuditModel:
     def span_logits(self, vec: np.ndarray) -> np.ndarray:
         """Technique logits [14] of a span vector."""
         w = self.weights
-        if not getattr(self, "config", {}).get("tc_head"):
+        if not self.config.get("tc_head"):
             return vec @ w["tc_w"] + w["tc_b"]
         z = (vec - w["tcx_mean"]) / w["tcx_scale"]
         if "tcx_w1" in w:
@@ -174,7 +174,7 @@ class AuditModel:
         """
         offsets = out.tokens.offsets
         text = out.text
-        cfg = getattr(self, "config", {})
+        cfg = self.config
         merge_b = bool(cfg.get("role_merge_b", False))
         tags = fill_gaps(out.roles.argmax(-1), offsets, text, int(cfg.get("role_gap", 0)))
         spans = []
@@ -222,7 +222,7 @@ class AuditModel:
         if "cw_w1" in self.weights:  # one-hidden-layer MLP head (ReLU)
             z = np.maximum(z @ self.weights["cw_w1"] + self.weights["cw_b1"], 0.0)
         logit = z @ self.weights["cw_w"] + self.weights["cw_b"]
-        w = float(getattr(self, "config", {}).get("checkworthy_ngram_weight", 0.0))
+        w = float(self.config.get("checkworthy_ngram_weight", 0.0))
         if w > 0:
             if texts is None or len(texts) != len(pooled):
                 raise ModelError("the check-worthiness n-gram head needs one sentence text per pooled state")

@@ -94,7 +94,7 @@ class OnnxEncoder:
 class SentenceEmbedder:
     """Mean-pooled, L2-normalised sentence embeddings (the sentence-transformers recipe) from an encoder.
 
-    The default encoder is the claim-matching one (`default_embedding_dir`), not the base encoder of the heads."""
+    By default from `default_embedding_dir()`: a trained claim matcher if one is there, else the base MiniLM."""
 
     def __init__(self, encoder: OnnxEncoder | None = None, *, batch_size: int = 64):
         if encoder is None:

@@ -139,7 +139,7 @@ def hashed_words(text: str, start: int, end: int, dim: int) -> np.ndarray:
     out = np.zeros(dim, dtype=np.float32)
     words = [w.lower() for w in _WORD.findall(text[start:end])]
     for gram in words + [f"{a} {b}" for a, b in itertools.pairwise(words)]:
-        out[zlib.crc32(gram.encode("utf-8")) % dim] = 1.0
+        out[_bucket(gram, dim)] = 1.0
     return out
 
 
@@ -193,18 +193,6 @@ def tc_unscaled(blocks: Sequence[str], hash_dim: int) -> int:
 # -- hashed n-grams of a sentence (check-worthiness) -------------------------------------------------------------
 
 
-def sentence_grams(text: str) -> list[str]:
-    """Word unigrams and bigrams, and character 2-5-grams inside each word (digits mapped to 0), of a sentence."""
-    words = _WORD.findall(text.lower())
-    grams = [f"w:{w}" for w in words]
-    grams += [f"b:{a} {b}" for a, b in itertools.pairwise(words)]
-    for w in words:
-        padded = f" {_DIGIT.sub('0', w)} "
-        for n in range(2, 6):
-            grams += [f"c:{padded[k : k + n]}" for k in range(len(padded) - n + 1)]
-    return grams
-
-
 def _bucket(gram: str, dim: int) -> int:
     return zlib.crc32(gram.encode("utf-8")) % dim
 
@@ -220,7 +208,7 @@ def _word_buckets(word: str, dim: int) -> tuple[int, ...]:
 
 
 def hashed_gram_counts(text: str, dim: int) -> dict[int, int]:
-    """Counts of a sentence's n-grams (`sentence_grams`) hashed into `dim` buckets (crc32)."""
+    """Counts of a sentence's word 1-2-grams and in-word character 2-5-grams (digits as 0) in `dim` crc32 buckets."""
     words = _WORD.findall(text.lower())
     counts: Counter[int] = Counter()
     for w in words:

@@ -28,6 +28,7 @@ from newsaudit.outputs.overview import (
     overview,
     quoted,
     shorten,
+    source_display,
 )
 from newsaudit.outputs.techniques import TECHNIQUES, technique_info
 
@@ -130,7 +131,7 @@ def _marks_and_tips(doc: Document, names: dict[int, str]) -> tuple[list[_Mark], 
             kind = att.source.kind
             marks.append(_Mark(att.source.span.start, att.source.span.end, "source", ref, f"na-src na-k-{kind}"))
             sub = f" / {att.source.subtype}" if att.source.subtype else ""
-            tips[ref + "s"] = _tip("source", f"Source, {kind}{sub}", shorten(att.source.span.text, 80))
+            tips[ref + "s"] = _tip("source", f"Source, {kind}{sub}", shorten(source_display(att.source), 80))
         if att.cue is not None:
             marks.append(_Mark(att.cue.start, att.cue.end, "cue", ref, "na-cue"))
             tips[ref + "q"] = _tip("cue", "Attribution cue", shorten(att.cue.text, 40))
@@ -305,6 +306,9 @@ def _sources_panel(doc: Document, ov: Overview) -> str:
         for i in atts:
             att = doc.attributions[i]
             cue = f'<span class="na-cue-word">{_esc(shorten(att.cue.text, 30))}</span> ' if att.cue else ""
+            src = att.source
+            if src is not None and src.refers_to is not None:  # a pronoun: say who it stands for
+                cue = f'<span class="na-refers">{_esc(shorten(source_display(src), 60))}</span> ' + cue
             items.append(
                 f'<li><button type="button" class="na-jump" data-target="a{i}">{cue}'
                 f"{_esc(quoted(shorten(att.content.text, 150)))}</button></li>"

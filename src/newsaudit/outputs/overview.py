@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from newsaudit.document import Document
+from newsaudit.document import Document, Source
 
 KIND_ORDER: tuple[str, ...] = ("named", "vague", "anonymous", "self")
 CLAIM_ORIGINS: tuple[str, ...] = (*KIND_ORDER, "article", "none")
@@ -25,6 +25,7 @@ class SourceEntry:
     claims: list[int] = field(default_factory=list)
     quantities: list[int] = field(default_factory=list)
     first_offset: int = 0
+    named_by_pronoun: bool = False
 
 
 @dataclass
@@ -53,8 +54,18 @@ def _strip_article(name: str) -> str:
     return re.sub(r"^(the|a|an)\s+", "", name)
 
 
+def source_display(src: Source) -> str:
+    """A source as a reader should see it: a pronoun with its antecedent ("he → Ana Diaz"), else its own text."""
+    name = re.sub(r"\s+", " ", src.span.text).strip().rstrip(",;:")
+    if src.refers_to is None:
+        return name
+    antecedent = re.sub(r"\s+", " ", src.refers_to.text).strip().rstrip(",;:")
+    return f"{name} → {antecedent}"
+
+
 def overview(doc: Document) -> Overview:
-    """Group attributions by distinct source (a lone surname joins the named person who has it) and count."""
+    """Group attributions by distinct source (a lone surname joins the named person who has it; a pronoun joins
+    its antecedent) and count."""
     by_key: dict[tuple[str, str], SourceEntry] = {}
     article_voice: list[int] = []
     attr_entry: dict[int, SourceEntry] = {}
@@ -62,16 +73,20 @@ def overview(doc: Document) -> Overview:
         if att.source is None:
             article_voice.append(i)
             continue
-        key = (att.source.kind, _strip_article(_norm(att.source.span.text)))
+        ref = att.source.refers_to
+        key = (att.source.kind, _strip_article(_norm((ref or att.source.span).text)))
         entry = by_key.get(key)
         if entry is None:
             entry = SourceEntry(
-                name=re.sub(r"\s+", " ", att.source.span.text).strip().rstrip(",;:"),
+                name=source_display(att.source),
                 kind=att.source.kind,
                 subtype=att.source.subtype,
                 first_offset=att.source.span.start,
+                named_by_pronoun=ref is not None,
             )
             by_key[key] = entry
+        elif entry.named_by_pronoun and ref is None:  # the antecedent itself is a source: use its own name
+            entry.name, entry.named_by_pronoun = source_display(att.source), False
         entry.attributions.append(i)
         attr_entry[i] = entry
 

@@ -8,7 +8,15 @@ from rich.table import Table
 from rich.text import Text
 
 from newsaudit.document import Document
-from newsaudit.outputs.overview import KIND_ORDER, display_title, format_value, overview, quoted, shorten
+from newsaudit.outputs.overview import (
+    KIND_ORDER,
+    display_title,
+    format_value,
+    overview,
+    quoted,
+    shorten,
+    source_display,
+)
 from newsaudit.outputs.techniques import technique_info
 
 KIND_STYLES = {"named": "bold blue", "vague": "bold dark_orange", "anonymous": "bold red", "self": "bold grey50"}
@@ -55,6 +63,8 @@ def render(doc: Document, console: Console) -> None:
                 att = doc.attributions[i]
                 if n:
                     said.append("\n")
+                if att.source is not None and att.source.refers_to is not None:  # a pronoun and who it stands for
+                    said.append(shorten(source_display(att.source), 60) + ": ", style="grey50")
                 if att.cue:
                     said.append(shorten(att.cue.text, 30) + " ", style="italic grey50")
                 said.append(quoted(shorten(att.content.text, 140)))

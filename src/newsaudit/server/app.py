@@ -86,17 +86,19 @@ def error_status(exc: NewsauditError) -> int:
     return 400
 
 
-URL_COST = 6.0  # a fetched page's size is unknown before the fetch: cost it like a ~1,000-word article
+# A page's text size is unknown before the fetch and extraction (pages are mostly markup): cost it like a
+# ~1,000-word article.
+PAGE_COST = 6.0
 
 
 def analysis_cost(item: ArticleInput | Document) -> float:
-    """An analysis job's cost for admission control: thousands of characters of input (at least 1)."""
+    """An analysis job's cost for admission control: thousands of characters of text (at least 1)."""
     if isinstance(item, Document):
         size = len(item.text)
-    elif item.url is not None:
-        return URL_COST
+    elif item.url is not None or item.html is not None:
+        return PAGE_COST
     else:
-        size = len(item.text or item.html or "")
+        size = len(item.text or "")
     return max(1.0, size / 1000)
 
 

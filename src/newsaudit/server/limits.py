@@ -70,18 +70,16 @@ class Ticket:
 
 
 class Admission:
-    """Deadline-aware admission control for `workers` FIFO workers (pure bookkeeping; no threads, clock injected).
+    """Deadline-aware admission for `workers` FIFO workers: admit a job only if it can finish within `max_latency`.
 
-    A job is admitted only if its expected wait (a FIFO schedule of the admitted jobs' remaining estimated times
-    onto the workers) plus its own estimated service time fits `max_latency`; it is always admitted when a worker
-    is free and no refused caller has been promised it. Otherwise PoolFull carries a Retry-After, the expected
-    seconds until it would fit, and that time is booked: a caller arriving when a booking is due takes it, and
-    newcomers are scheduled behind the bookings, so a client that re-posts the instant its last answer arrives
-    cannot starve the ones told to come back (first refused, first served).
-    Service times are learnt per job kind, per cost unit, from finished jobs. Behind work whose kind has no
-    estimate yet, at most one job waits per worker. `capacity` is a hard bound on admitted jobs whatever the
-    estimates say.
+    Pure bookkeeping (no threads, injected clock), learnt service times per job kind and cost unit.
     """
+
+    # A job's expected wait is a FIFO schedule of the admitted jobs' remaining times onto the workers; it is always
+    # admitted when a worker is free and no refused caller was promised it. A refusal carries a Retry-After (the
+    # expected seconds until it would fit) and books that time: a caller arriving when a booking falls due takes it
+    # and newcomers queue behind bookings, so a client re-posting at once cannot starve those told to come back.
+    # Behind work of a kind with no estimate yet, at most one job waits per worker; `capacity` is a hard bound.
 
     BOOKING_GRACE = 1.0  # seconds a booking is kept after it falls due, for a caller that is a little late
     MAX_BOOKINGS = 64
@@ -166,6 +164,8 @@ class Admission:
         own = self.service_time(kind, cost)
         if own is not None and self.max_job_seconds is not None and own > self.max_job_seconds:
             raise JobTooLong(own, self.max_job_seconds)
+        if len(self._jobs) >= self.capacity:  # the hard bound: refused before a booking is used up
+            raise self._refuse(now, _retry_after(self._wait(now, self._bookings)), own)
         if self._bookings and self._bookings[0][0] <= now:
             self._bookings.pop(0)  # this caller is taken to be the one told to come back now: it goes first
             ahead: list[tuple[float, float]] = []
@@ -175,8 +175,6 @@ class Admission:
         # query on a busy server); behind unknown work (_wait is None) at most one job waits per worker
         service = self.service_time(kind, cost, margin=self.margin) or 0.0
         wait = self._wait(now, ahead)
-        if len(self._jobs) >= self.capacity:
-            raise PoolFull(_retry_after(wait))
         free_now = len(self._jobs) < self.workers
         if ahead:  # earlier callers were promised slots: a newcomer goes behind them, or fills a gap before them
             if not (free_now and now + service <= ahead[0][0]):
@@ -226,12 +224,9 @@ def _retry_after(seconds: float | None) -> int:
 
 
 class WorkerPool:
-    """Runs blocking work (analysis, corpus queries) off the event loop, admitting only jobs that can meet a deadline.
+    """Runs blocking work (analysis, corpus queries) off the event loop in `workers` threads, behind `Admission`.
 
-    `workers` threads run jobs first come, first served; `Admission` decides, per job, whether its expected wait plus
-    service time fits `max_latency` and refuses it at once with PoolFull (503 + Retry-After) if not, instead of
-    queueing without bound. At most `workers + queue` jobs are admitted whatever the estimates say.
-    """
+    A job that cannot meet the deadline is refused at once with PoolFull (503 + Retry-After), never queued unbounded."""
 
     def __init__(
         self,
