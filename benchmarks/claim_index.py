@@ -212,7 +212,7 @@ def save_progress(folder: Path, progress: dict) -> None:
 def build_phase(n: int, pool: BasePool, folder: Path, args: argparse.Namespace) -> dict | None:
     """Generate n claims and build the index (items, BM25, ANN), checkpointed in `folder`: a run that passes
     `--budget` seconds saves what it has and stops (returns None); the next run resumes. Times add up over runs."""
-    from newsaudit.matching.index import ClaimIndex, ClaimItem
+    from newsaudit.matching.index import ClaimIndex, ClaimItem, new_ann_index
 
     start = time.perf_counter()
     saved = folder / "progress.json"
@@ -260,14 +260,7 @@ def build_phase(n: int, pool: BasePool, folder: Path, args: argparse.Namespace) 
         partial = folder / "ann.partial.usearch"
         ann = Index.restore(str(partial)) if partial.exists() else None
         if ann is None:
-            ann = Index(
-                ndim=index._vectors.shape[1],
-                metric="cos",
-                dtype=cfg.ann_dtype,
-                connectivity=cfg.ann_connectivity,
-                expansion_add=cfg.ann_expansion_add,
-                expansion_search=cfg.ann_expansion_search,
-            )
+            ann = new_ann_index(index._vectors.shape[1], cfg)
         acc = progress.setdefault("ann_partial", {"s": 0.0, "cpu_s": 0.0})
         step = min(100_000, max(1_000, n // 10))
         for lo in range(len(ann), n, step):

@@ -239,6 +239,20 @@ def _unit(matrix: np.ndarray) -> np.ndarray:
     return matrix / np.clip(norms, 1e-12, None)
 
 
+def new_ann_index(dim: int, cfg: IndexConfig) -> Any:
+    """An empty usearch HNSW index (cosine) with the configured parameters: what `ClaimIndex` adds its vectors to."""
+    from usearch.index import Index
+
+    return Index(
+        ndim=dim,
+        metric="cos",
+        dtype=cfg.ann_dtype,
+        connectivity=cfg.ann_connectivity,
+        expansion_add=cfg.ann_expansion_add,
+        expansion_search=cfg.ann_expansion_search,
+    )
+
+
 class ClaimIndex:
     """Claims searchable by hybrid retrieval; `search` returns ranked `Hit`s, `save`/`load` keep it on disk."""
 
@@ -372,20 +386,10 @@ class ClaimIndex:
 
     def _ann_index(self) -> Any:
         if self._ann is None or self._ann_size != len(self.ids):
-            from usearch.index import Index
-
             assert self._vectors is not None
-            cfg = self.config
             ann = self._ann
             if ann is None:
-                ann = Index(
-                    ndim=self._vectors.shape[1],
-                    metric="cos",
-                    dtype=cfg.ann_dtype,
-                    connectivity=cfg.ann_connectivity,
-                    expansion_add=cfg.ann_expansion_add,
-                    expansion_search=cfg.ann_expansion_search,
-                )
+                ann = new_ann_index(self._vectors.shape[1], self.config)
             start = self._ann_size if self._ann is not None else 0
             keys = np.arange(start, len(self.ids), dtype=np.uint64)
             ann.add(keys, self._vectors[start:], log=False)
