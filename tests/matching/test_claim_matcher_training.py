@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from newsaudit.matching.index import ClaimItem
+from newsaudit.matching.index import ClaimItem, claim_key
 from newsaudit.models.encoder import BASE_ENCODER, CLAIM_ENCODER, default_embedding_dir
-from newsaudit.training.claim_matcher import MatcherConfig, hard_negatives, split_train, text_key
+from newsaudit.training.claim_matcher import MatcherConfig, hard_negatives, split_train
 
 
 def test_split_is_seeded_disjoint_and_sized() -> None:
@@ -26,7 +26,7 @@ def test_hard_negatives_skip_gold_and_copies_of_gold() -> None:
     candidates = {"q": [["copy", 1.0], ["g", 0.9], ["n1", 0.8], ["n2", 0.5]]}
     assert hard_negatives(candidates, {"q": {"g"}}, claims, depth=5) == {"q": ["n1", "n2"]}
     assert hard_negatives(candidates, {"q": {"g"}}, claims, depth=1) == {"q": ["n1"]}
-    assert text_key("Fare, doubled!") == text_key("fare doubled")
+    assert claim_key("Fare, doubled!") == claim_key("fare doubled")
 
 
 def test_config_is_seeded_by_default() -> None:

@@ -222,10 +222,15 @@ def tokenize(text: str) -> list[str]:
     return _stemmer().stemWords(out)
 
 
+def claim_key(text: str) -> tuple[str, ...]:
+    """What makes two claim texts copies of one claim: the same words, ignoring case, punctuation and quoting."""
+    return tuple(_TOKEN.findall(text.lower()))
+
+
 def share_duplicate_scores(scores: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-    """Copies of one claim (same words, ignoring case, punctuation and quoting) all get the group's best score."""
+    """Copies of one claim (`claim_key`) all get the group's best score."""
     best: dict[tuple[str, ...], float] = {}
-    keys = [tuple(_TOKEN.findall(t.lower())) for t in texts]
+    keys = [claim_key(t) for t in texts]
     for key, s in zip(keys, scores, strict=True):
         best[key] = max(best.get(key, -np.inf), float(s))
     return np.array([best[key] for key in keys], dtype=np.float64)

@@ -11,6 +11,7 @@ not read.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import logging
 import random
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from newsaudit.matching.clean import clean_query
+from newsaudit.matching.index import claim_key  # copies of one claim are never each other's negatives
 
 log = logging.getLogger("newsaudit.training.claim_matcher")
 CACHE = Path(".cache/claim-matcher")
@@ -72,13 +74,6 @@ class TorchEmbedder:
         return out
 
 
-def text_key(text: str) -> tuple[str, ...]:
-    """Claims with the same words (case and punctuation aside) are one claim: never each other's negatives."""
-    from newsaudit.matching.index import _TOKEN
-
-    return tuple(_TOKEN.findall(text.lower()))
-
-
 def split_train(qids: list[str], holdout: float, seed: int) -> tuple[set[str], set[str]]:
     """(fit, held-out) query ids: a seeded random share `holdout` of the train tweets is held out."""
     rng = random.Random(seed)
@@ -117,8 +112,9 @@ def hard_negatives(candidates: dict, qrels: dict[str, set[str]], claims: dict, d
     """Per query: its top `depth` candidates that are neither gold nor a copy of a gold claim."""
     out = {}
     for qid, cands in candidates.items():
-        gold = {text_key(claims[c].text) for c in qrels.get(qid, ()) if c in claims}
-        out[qid] = [c for c, _ in cands if c not in qrels.get(qid, ()) and text_key(claims[c].text) not in gold][:depth]
+        gold = {claim_key(claims[c].text) for c in qrels.get(qid, ()) if c in claims}
+        negatives = (c for c, _ in cands if c not in qrels.get(qid, ()) and claim_key(claims[c].text) not in gold)
+        out[qid] = list(itertools.islice(negatives, depth))
     return out
 
 
@@ -222,11 +218,11 @@ def train(args: argparse.Namespace, cfg: MatcherConfig) -> dict[str, Any]:
             d_vec = embedder.forward(docs, cfg.max_length)
             scores = cfg.scale * q_vec @ d_vec.T
             # another pair's positive that is also gold (or a copy of gold) for this query is no negative
-            gold_keys = [{text_key(claims[c].text) for c in qrels.get(q, ())} for q, _ in batch]
+            gold_keys = [{claim_key(claims[c].text) for c in qrels.get(q, ())} for q, _ in batch]
             mask = torch.zeros_like(scores, dtype=torch.bool)
             for i in range(len(batch)):
                 for j, cid in enumerate(doc_ids):
-                    if j != i and text_key(claims[cid].text) in gold_keys[i]:
+                    if j != i and claim_key(claims[cid].text) in gold_keys[i]:
                         mask[i, j] = True
             scores = scores.masked_fill(mask, -1e4)
             loss = torch.nn.functional.cross_entropy(scores, torch.arange(len(batch)))
