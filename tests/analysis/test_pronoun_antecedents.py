@@ -139,3 +139,30 @@ def test_two_capitalised_words_naming_a_place_or_an_institution_are_not_a_person
     assert classify_source("the White House") == ("named", "organisation")
     assert classify_source("United Nations") == ("named", "organisation")
     assert classify_source("Ana Diaz") == ("named", "person")
+
+
+def test_they_refers_to_the_nearest_earlier_plural_source() -> None:
+    text = (
+        "Harbour Council said the pier would close. Several dock workers said the pay had been cut. "
+        "They said the night shift would end."
+    )
+    council, workers, they = _sources(text)
+    assert they.span.text == "They" and they.refers_to == workers.span
+    assert they.refers_to is not None and they.refers_to.text == "Several dock workers"
+    assert (they.kind, they.subtype) == (workers.kind, workers.subtype) == ("vague", None)
+    assert council.refers_to is None
+
+
+def test_they_without_a_plural_source_keeps_no_antecedent() -> None:
+    text = "Ana Diaz said the queue had grown. They said the clinic needed two more nurses."
+    _, they = _sources(text)
+    assert they.span.text == "They" and they.refers_to is None and they.kind == "vague"
+
+
+def test_plural_phrases() -> None:
+    from newsaudit.analysis.attribution import _is_plural
+
+    for phrase in ["militants", "two officials close to the mayor", "the police", "Ana Diaz and Tomas Reyes"]:
+        assert _is_plural(phrase), phrase
+    for phrase in ["Ana Diaz", "the Associated Press", "a spokesman for the ministers", "the news", "they", "boss"]:
+        assert not _is_plural(phrase), phrase

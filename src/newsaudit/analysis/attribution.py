@@ -481,7 +481,8 @@ def resolve_pronouns(text: str, atts: list[Attribution]) -> list[Attribution]:
     """Type pronoun sources by what they stand for, and keep that antecedent's span as `Source.refers_to`."""
     # "who"/"which": the noun phrase just before them; "I": the writer (self); "he"/"she": the nearest earlier
     # person source, else the nearest earlier personal name (named/person), else vague; "it": the nearest earlier
-    # organisation, outlet or other named source. refers_to is None for "I" and when nothing was found.
+    # organisation, outlet or other named source; "they"/"them": the nearest earlier plural source within
+    # _PLURAL_REACH characters. refers_to is None for "I" and when nothing was found.
     resolved: list[Attribution] = []
     for att in atts:
         src = att.source
@@ -510,6 +511,10 @@ def resolve_pronouns(text: str, atts: list[Attribution]) -> list[Attribution]:
             elif word == "it":
                 prev = _previous_source(resolved, lambda ps: ps.subtype in ("organisation", "outlet", "other"))
                 if prev is not None:
+                    kind, subtype, refers_to = prev.kind, prev.subtype, prev.span
+            elif word in ("they", "them"):
+                prev = _previous_source(resolved, lambda ps: _is_plural(ps.span.text))
+                if prev is not None and src.span.start - prev.span.end <= _PLURAL_REACH:
                     kind, subtype, refers_to = prev.kind, prev.subtype, prev.span
             source = Source(src.span, kind, subtype, refers_to)
             att = Attribution(att.content, source, att.cue, att.confidence, att.origin)
@@ -562,6 +567,20 @@ def _antecedent(text: str, start: int) -> tuple[int, int] | None:
         if w.lower() in _DETERMINERS or w[:1].isupper():
             return a, tail[-1][1]
     return (tail or words)[0][0], (tail or words)[-1][1]  # no determiner or capital: the phrase after any break
+
+
+_PLURAL_REACH = 1500  # characters: "they" is not resolved to a source further back than this
+
+
+def _is_plural(phrase: str) -> bool:
+    """True for a plural noun phrase ("militants", "two officials", "Ana Diaz and Tomas Reyes", "the police")."""
+    words = _words(re.split(r"\b(?:close to|familiar with|of|at|in|from|who|with|for)\b", phrase, maxsplit=1)[0])
+    if not words or words[-1] in _PRONOUNS:
+        return False
+    head = words[-1]
+    if " and " in f" {' '.join(words)} " or head in lx.PLURAL_HEADS:
+        return True
+    return head.endswith("s") and not head.endswith("ss") and head not in lx.SINGULAR_S_HEADS and len(head) > 3
 
 
 def _previous_source(resolved: list[Attribution], fits: Callable[[Source], bool]) -> Source | None:

@@ -649,6 +649,9 @@ PLACE_LAST_WORDS = frozenset(
 INSTITUTION_LAST_WORDS = frozenset(["house", "nations", "hall", "parliament", "assembly", "senate", "congress"])
 PERSONAL_PRONOUNS = frozenset(["he", "she", "i", "him", "her"])
 OTHER_PRONOUNS = frozenset(["they", "it", "who", "which", "them"])
+# Plural heads without a final -s, and -s words that are not plurals, for finding what "they" stands for.
+PLURAL_HEADS = frozenset(["people", "police", "men", "women", "children", "staff", "folk", "public", "media", "crew"])
+SINGULAR_S_HEADS = frozenset(["news", "press", "congress", "business", "boss", "bus", "campus", "status", "analysis"])
 
 # Numbers spelled out.
 NUMBER_WORDS: dict[str, float] = {
