@@ -166,3 +166,15 @@ def test_plural_phrases() -> None:
         assert _is_plural(phrase), phrase
     for phrase in ["Ana Diaz", "the Associated Press", "a spokesman for the ministers", "the news", "they", "boss"]:
         assert not _is_plural(phrase), phrase
+
+
+def test_a_relative_pronouns_antecedent_stops_at_a_past_tense_verb() -> None:
+    for sentence, expected in [
+        ("The clinic hired another Ana Diaz, who said", "another Ana Diaz"),
+        ("The mayor met union leaders, who said", "union leaders"),
+        ("The school took on a retired teacher, who said", "a retired teacher"),  # an adjective, not a verb
+        ("The plan was drafted by Harbour Council, which said", "Harbour Council"),
+    ]:
+        pronoun = sentence.rindex(",") + 2
+        found = _antecedent(sentence, pronoun)
+        assert found is not None and sentence[slice(*found)] == expected, sentence

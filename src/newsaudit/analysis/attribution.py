@@ -537,6 +537,17 @@ _ANTECEDENT_BREAKS = frozenset(
 )
 
 
+def _breaks_antecedent(text: str, words: list[tuple[int, int]], i: int) -> bool:
+    """True when word i ends the clause before a noun phrase: a preposition/conjunction/copula or a past-tense verb
+    ("hired", "met"), but not an adjective after a determiner ("a retired teacher")."""
+    w = text[slice(*words[i])]
+    low = w.lower()
+    if low in _ANTECEDENT_BREAKS or (w.islower() and low in lx.PAST_VERBS):
+        return True
+    after_determiner = i > 0 and text[slice(*words[i - 1])].lower() in _DETERMINERS
+    return w.islower() and w.isalpha() and len(w) > 3 and w.endswith("ed") and not after_determiner
+
+
 def _antecedent(text: str, start: int) -> tuple[int, int] | None:
     """The offsets of the noun phrase just before a relative pronoun ("Ana Diaz, who ..." -> "Ana Diaz"), up to a
     clause break."""
@@ -559,7 +570,7 @@ def _antecedent(text: str, start: int) -> tuple[int, int] | None:
         words = words[1:]  # the match began inside a word ("[pl]an was drafted by ..."): drop the fragment
     if not words:
         return None
-    cut = [i for i, (a, b) in enumerate(words) if text[a:b].lower() in _ANTECEDENT_BREAKS]
+    cut = [i for i, (a, b) in enumerate(words) if _breaks_antecedent(text, words, i)]
     tail = words[cut[-1] + 1 :] if cut else words  # "drafted by several officials" -> "several officials"
     # the noun phrase starts at its determiner or its first capitalised word
     for a, b in tail:

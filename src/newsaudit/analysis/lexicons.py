@@ -649,6 +649,14 @@ PLACE_LAST_WORDS = frozenset(
 INSTITUTION_LAST_WORDS = frozenset(["house", "nations", "hall", "parliament", "assembly", "senate", "congress"])
 PERSONAL_PRONOUNS = frozenset(["he", "she", "i", "him", "her"])
 OTHER_PRONOUNS = frozenset(["they", "it", "who", "which", "them"])
+# Common irregular past-tense verbs: a relative pronoun's antecedent does not reach back past them ("met X, who").
+PAST_VERBS = frozenset(
+    [
+        *("met", "saw", "told", "said", "spoke", "hit", "cut", "found", "made", "sent", "took", "gave", "brought"),
+        *("became", "chose", "left", "led", "won", "lost", "beat", "paid", "heard", "knew", "thought", "wrote"),
+        *("sought", "caught"),
+    ]
+)
 # Plural heads without a final -s, and -s words that are not plurals, for finding what "they" stands for.
 PLURAL_HEADS = frozenset(["people", "police", "men", "women", "children", "staff", "folk", "public", "media", "crew"])
 SINGULAR_S_HEADS = frozenset(["news", "press", "congress", "business", "boss", "bus", "campus", "status", "analysis"])
