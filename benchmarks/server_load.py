@@ -12,7 +12,6 @@ import json
 import math
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from newsaudit.server.spawn import free_port, spawn_server
 
 MAX_REQUESTS = 100_000  # hard bound on the number of requests, whatever the duration
 
@@ -50,32 +51,15 @@ def single_process_rate(seconds: float, use_models: bool) -> dict[str, float]:
     return {"articles": n, "seconds": round(elapsed, 3), "per_second": round(n / elapsed, 3), "cpu_s": cpu}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def start_server(port: int, args: argparse.Namespace) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "-m", "newsaudit.cli"]
-    if args.no_models:
-        cmd.append("--no-models")
-    cmd += ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.server_workers)]
-    cmd += ["--threads", str(args.threads), "--queue", str(args.queue), "--max-latency", str(args.max_latency)]
+    serve = ["--workers", str(args.server_workers), "--threads", str(args.threads), "--queue", str(args.queue)]
+    serve += ["--max-latency", str(args.max_latency)]
     if args.model_threads is not None:
-        cmd += ["--model-threads", str(args.model_threads)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited: {proc.stderr.read().decode() if proc.stderr else ''}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("server did not start within 90 s")
+        serve += ["--model-threads", str(args.model_threads)]
+    try:
+        return spawn_server(serve, port, global_args=["--no-models"] if args.no_models else [])
+    except RuntimeError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def process_tree_cpu(pid: int) -> float:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import threading
 import time
 from importlib import resources
@@ -12,6 +11,8 @@ from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
+
+from newsaudit.server.spawn import free_port
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 CHROMIUM_ARGS = [
@@ -27,12 +28,6 @@ CHROMIUM_ARGS = [
 def example_text() -> str:
     """The bundled example article (written for newsaudit; exercises every layer)."""
     return resources.files("newsaudit.examples").joinpath("harbour-closure.txt").read_text(encoding="utf-8")
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
 
 
 class LiveServer:

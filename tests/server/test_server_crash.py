@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -13,7 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 from server_corpus_articles import ARTICLES
-from server_helpers import free_port
+
+from newsaudit.server.spawn import free_port, spawn_server
 
 
 def _article(i: int) -> dict[str, str]:
@@ -22,19 +22,7 @@ def _article(i: int) -> dict[str, str]:
 
 
 def _start(db: Path, port: int) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "-m", "newsaudit.cli", "--no-models", "serve", "--db", str(db), "--port", str(port)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stderr.read().decode() if proc.stderr else ''}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("server did not start")
+    return spawn_server(["--db", str(db)], port, global_args=["--no-models"], timeout=60)
 
 
 @pytest.mark.slow

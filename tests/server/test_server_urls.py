@@ -122,7 +122,7 @@ def test_size_cap_applies(site: Site) -> None:
 
 
 def test_unreachable_url(site: Site) -> None:
-    from server_helpers import free_port
+    from newsaudit.server.spawn import free_port
 
     with _client(allow_private_urls=True, fetch_timeout=2.0) as c:
         r = c.post("/api/analyze", json={"url": f"http://127.0.0.1:{free_port()}/"})
