@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -169,6 +170,10 @@ class Document:
     def span(self, start: int, end: int) -> Span:
         """A span of this document's text."""
         return Span.of(self.text, start, end)
+
+    def sentence_index(self, offset: int) -> int:
+        """The index of the last sentence starting at or before `offset`, or -1 if none does."""
+        return bisect.bisect_right(self.sentences, offset, key=lambda s: s.start) - 1
 
     def iter_spans(self) -> Iterator[tuple[str, Span]]:
         """Every span in every layer, named by its layer and role."""

@@ -20,7 +20,6 @@ Tuned on PolNeAR train only; `newsaudit eval polnear` scores it.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Callable
 
@@ -713,7 +712,7 @@ def attribution_at_cue(doc: Document, c0: int, c1: int) -> Attribution | None:
     """The rules' source and content for a cue found elsewhere (by the role tagger): the verb patterns of
     `find_attributions`, run at [c0, c1) whatever the cue word is."""
     text = doc.text
-    i = bisect.bisect_right([s.start for s in doc.sentences], c0) - 1
+    i = doc.sentence_index(c0)
     sent = doc.sentences[i] if i >= 0 else None
     if sent is None or not sent.start <= c0 < c1 <= sent.end:
         return None
@@ -1297,12 +1296,11 @@ def _named_subtype(words: list[str], caps: list[str]) -> SourceSubtype:
 def attribution_by_sentence(doc: Document) -> dict[int, int]:
     """Sentence index -> attribution index: the attribution whose content overlaps the sentence most, else the one
     whose cue lies in it; a quote that continues an attributed quote in the same paragraph inherits it."""
-    starts = [s.start for s in doc.sentences]
     best: dict[int, tuple[int, int]] = {}  # sentence -> (overlap, attribution)
     for j, att in enumerate(doc.attributions):
         spans = [(att.content, True)] + ([(att.cue, False)] if att.cue else [])
         for span, is_content in spans:
-            i = max(bisect.bisect_right(starts, span.start) - 1, 0)
+            i = max(doc.sentence_index(span.start), 0)
             while i < len(doc.sentences) and doc.sentences[i].start < max(span.end, span.start + 1):
                 sent = doc.sentences[i]
                 overlap = min(span.end, sent.end) - max(span.start, sent.start) if is_content else 0

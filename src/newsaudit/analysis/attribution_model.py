@@ -14,7 +14,6 @@ dev); a model relation is added only where its spans overlap no rule span, which
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Sequence
 
 from newsaudit.document import Attribution, Document, Source, Span
@@ -25,12 +24,11 @@ RoleSpan = tuple[str, int, int, float]
 
 def _locator(doc: Document):  # type: ignore[no-untyped-def]
     """A function char offset -> (paragraph index, sentence index), using the document's segmentation."""
-    sent_starts = [s.start for s in doc.sentences]
 
     def locate(pos: int) -> tuple[int, int]:
         if not doc.sentences:
             return 0, 0
-        i = max(0, bisect.bisect_right(sent_starts, pos) - 1)
+        i = max(0, doc.sentence_index(pos))
         return doc.sentences[i].paragraph, i
 
     return locate
