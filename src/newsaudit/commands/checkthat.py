@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from newsaudit.errors import InputError
+from newsaudit.evaluation.checkthat import add_rerank_arguments
 from newsaudit.settings import Settings
 
 
@@ -25,11 +26,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--ranker", default="default", help="'default', 'bm25', 'dense', 'fusion[:W]' or a JSON file")
     parser.add_argument("--cache", type=Path, default=None, help="cache claim vectors in this folder")
+    add_rerank_arguments(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from newsaudit.evaluation.checkthat import build_ranker
+    from newsaudit.evaluation.checkthat import build_ranker, rerank_spec
     from newsaudit.matching.checkthat import cached_embedder, rank_queries, read_queries, read_vclaims, trec_lines
     from newsaudit.matching.index import ClaimIndex, IndexConfig
 
@@ -42,7 +44,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     model = args.model or (Path(settings.embedding_model_dir) if settings.embedding_model_dir else None)
     embedder = cached_embedder(model, args.cache) if use_dense else None
     candidates = max(IndexConfig().candidates, (min(args.k, 2000) + 1) // 2)  # two channels fill the pool
-    index = ClaimIndex(embedder, config=IndexConfig(use_dense=use_dense, candidates=candidates), ranker=ranker)
+    reranker, depth = rerank_spec(args)
+    config = IndexConfig(use_dense=use_dense, candidates=candidates, reranker=reranker, rerank_depth=depth)
+    index = ClaimIndex(embedder, config=config, ranker=ranker)
+    index.active_reranker()  # a missing or damaged re-ranker fails here, before any claim is embedded
     index.add(items, batch_size=512)
     run = rank_queries(index, queries, args.k)
     try:

@@ -13,8 +13,11 @@ import numpy as np
 
 from newsaudit.corpus.store import Store
 from newsaudit.errors import NewsauditError, StoreError
-from newsaudit.matching import ClaimIndex, ClaimItem
+from newsaudit.matching import ClaimIndex, ClaimItem, IndexConfig
 from newsaudit.matching.index import Embedder
+
+# The cross-encoder was trained on tweet -> fact-check pairs: it re-ranks fact-check matches, not claim-to-claim ones.
+CLAIMS_CONFIG = IndexConfig(reranker="none")
 
 log = logging.getLogger(__name__)
 STATE_FILE = "corpus-state.json"
@@ -98,8 +101,9 @@ def reembed_claims(store: Store, embedder: Embedder) -> int:
 class _Cached:
     """One persisted ClaimIndex plus the store version it reflects."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, config: IndexConfig | None = None):
         self.folder = folder
+        self.config = config or IndexConfig()
         self.index: ClaimIndex | None = None
         self.version: Any = None
 
@@ -108,7 +112,7 @@ class _Cached:
             state = json.loads((self.folder / STATE_FILE).read_text(encoding="utf-8"))
             if state.get(EMBEDDING_MODEL) != embedder_id(embedder):
                 raise ValueError(f"vectors made by {state.get(EMBEDDING_MODEL)}, not {embedder_id(embedder)}")
-            self.index = ClaimIndex.load(self.folder, embedder)
+            self.index = ClaimIndex.load(self.folder, embedder, reranker=self.config.reranker)
             self.version = state["version"]
         except (OSError, ValueError, KeyError, NewsauditError) as exc:
             log.debug("claim index %s unusable, rebuilding: %s", self.folder, exc)
@@ -141,7 +145,7 @@ class CorpusIndexes:
         self._embedder_factory = embedder_factory
         self._embedder: Embedder | None = None
         base = Path(db_path)
-        self._claims = _Cached(base.with_name(base.name + ".claims.index"))
+        self._claims = _Cached(base.with_name(base.name + ".claims.index"), CLAIMS_CONFIG)
         self._factchecks = _Cached(base.with_name(base.name + ".factchecks.index"))
         # Held while an index is refreshed or searched: ClaimIndex builds its BM25 and ANN parts lazily on first
         # search, which is not safe from two threads at once (the web app searches from a worker pool).
@@ -185,7 +189,7 @@ class CorpusIndexes:
                     cached.version = current
                     cached.save()
                     return cached.index
-            cached.index = ClaimIndex.build(self._claim_items(after_id=0), self.embedder)
+            cached.index = ClaimIndex.build(self._claim_items(after_id=0), self.embedder, config=cached.config)
             cached.version = current
             cached.save()
             return cached.index
@@ -208,7 +212,7 @@ class CorpusIndexes:
                 return cached.index
             items = [ClaimItem(fc.id, fc.claim, fc.title) for fc in self.store.iter_factchecks() if fc.claim.strip()]
             if cached.index is None:
-                cached.index = ClaimIndex(self.embedder)
+                cached.index = ClaimIndex(self.embedder, config=cached.config)
             cached.index.add(items)  # ids already indexed are skipped; fact-checks are never deleted
             cached.version = current
             cached.save()

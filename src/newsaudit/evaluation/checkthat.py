@@ -68,12 +68,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="default",
         help="'default' (shipped ranker), 'bm25', 'dense', 'fusion[:W]' (W x BM25 + (1-W) x cosine), or a JSON file",
     )
+    add_rerank_arguments(parser)
     parser.add_argument("--no-clean", action="store_true", help="do not clean the tweets")
     parser.add_argument("--no-titles", action="store_true", help="ignore the vclaims' titles")
     parser.add_argument("--candidates", type=int, default=None, help="candidates per channel (default: index's)")
     parser.add_argument("--run", type=Path, default=None, help="also write the TREC run file here")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/newsaudit-cache"), help="vector cache folder")
     parser.add_argument("--no-cache", action="store_true", help="do not cache embeddings")
+
+
+def add_rerank_arguments(parser: argparse.ArgumentParser) -> None:
+    """--reranker / --no-rerank / --rerank-depth: the cross-encoder over the fused top candidates."""
+    parser.add_argument(
+        "--reranker",
+        default="default",
+        help="cross-encoder re-ranker: 'default' (the shipped one, if present), 'none', or a model folder",
+    )
+    parser.add_argument("--no-rerank", action="store_true", help="same as --reranker none")
+    parser.add_argument("--rerank-depth", type=int, default=0, help="candidates re-ranked (default: the model's)")
+
+
+def rerank_spec(args: argparse.Namespace) -> tuple[str, int]:
+    """(IndexConfig.reranker, IndexConfig.rerank_depth) from the command line."""
+    spec = "none" if getattr(args, "no_rerank", False) else str(getattr(args, "reranker", "none") or "none")
+    depth = int(getattr(args, "rerank_depth", 0) or 0)
+    if depth < 0:
+        raise InputError("--rerank-depth must be 0 (the model's) or more")
+    return spec, depth
 
 
 def build_ranker(spec: str) -> Any:
@@ -109,11 +130,13 @@ def build_checkthat_index(args: argparse.Namespace, ranker: Any = None) -> Any:
     if args.no_titles:
         items = [replace(it, title=None) for it in items]
     use_dense = args.ranker != "bm25"
-    config = IndexConfig(use_dense=use_dense, clean_queries=not args.no_clean)
+    reranker, depth = rerank_spec(args)
+    config = IndexConfig(use_dense=use_dense, clean_queries=not args.no_clean, reranker=reranker, rerank_depth=depth)
     if args.candidates:
         config = replace(config, candidates=args.candidates)
     embedder = cached_embedder(args.model, None if args.no_cache else args.cache) if use_dense else None
     index = ClaimIndex(embedder, config=config, ranker=ranker or build_ranker(args.ranker))
+    index.active_reranker()  # load it now: a missing or damaged model fails before any claim is embedded
     index.add(items, batch_size=512)
     return index
 
@@ -143,6 +166,10 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
     metrics["queries"] = len(qrels)
     metrics["vclaims"] = len(index)
     metrics["ranker"] = index.ranker.name
+    reranker = index.active_reranker()
+    metrics["reranker"] = "none" if reranker is None else reranker.name
+    if reranker is not None:
+        metrics["rerank_depth"] = index.config.rerank_depth or reranker.depth
     metrics["build_s"] = round(built, 2)
     metrics["ms_per_query"] = round(1000 * searched / max(len(queries), 1), 2)
     return metrics

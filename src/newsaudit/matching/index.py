@@ -1,4 +1,4 @@
-"""ClaimIndex: hybrid claim retrieval (BM25 + sentence embeddings, ANN above a size) with a small learned ranker."""
+"""ClaimIndex: hybrid claim retrieval (BM25 + embeddings, ANN above a size), fused, then cross-encoder re-ranked."""
 
 from __future__ import annotations
 
@@ -17,6 +17,13 @@ import numpy as np
 from newsaudit.errors import InputError, QueryError, StoreError
 from newsaudit.matching.clean import clean_query
 from newsaudit.matching.ranker import Ranker, candidate_features, default_ranker
+from newsaudit.matching.rerank import (
+    CrossEncoderReranker,
+    load_reranker,
+    mix_scores,
+    pair_document,
+    reranker_available,
+)
 
 FORMAT = "newsaudit-claim-index/1"
 LEXICAL = "snowball-english/1"  # names `tokenize`: a saved BM25 index is reused only if this and k1/b are unchanged
@@ -72,6 +79,8 @@ class IndexConfig:
     ann_connectivity: int = 16
     ann_expansion_add: int = 128
     ann_expansion_search: int = 64
+    reranker: str = "default"  # "default": the shipped cross-encoder if present; "none": off; else a model folder
+    rerank_depth: int = 0  # how many fused candidates the cross-encoder re-reads (0: the model's own setting)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> IndexConfig:
@@ -267,10 +276,12 @@ class ClaimIndex:
         *,
         config: IndexConfig | None = None,
         ranker: Ranker | None = None,
+        reranker: CrossEncoderReranker | None = None,
     ) -> None:
         self.config = config or IndexConfig()
         self._embedder = embedder
         self.ranker = ranker or default_ranker()
+        self._reranker = reranker  # given here, it is used whatever config.reranker says
         self.ids: list[str] = []
         self.texts: list[str] = []
         self.titles: list[str | None] = []
@@ -292,9 +303,10 @@ class ClaimIndex:
         *,
         config: IndexConfig | None = None,
         ranker: Ranker | None = None,
+        reranker: CrossEncoderReranker | None = None,
     ) -> ClaimIndex:
         """A new index over `items` (vectors computed with `embedder` unless every item brings its own)."""
-        index = cls(embedder, config=config, ranker=ranker)
+        index = cls(embedder, config=config, ranker=ranker, reranker=reranker)
         index.add(items)
         return index
 
@@ -421,6 +433,20 @@ class ClaimIndex:
         top = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
         return top[np.argsort(-sims[top])]
 
+    def active_reranker(self) -> CrossEncoderReranker | None:
+        """The cross-encoder that re-reads the top candidates, or None (config.reranker "none", or none shipped)."""
+        if self._reranker is None:
+            spec = self.config.reranker
+            if spec in ("none", ""):
+                return None
+            if spec == "default":
+                if not reranker_available():
+                    return None
+                self._reranker = load_reranker(None)
+            else:
+                self._reranker = load_reranker(spec)
+        return self._reranker
+
     # ------------------------------------------------------------------ search
 
     def prepare_query(self, query: str) -> str:
@@ -484,12 +510,27 @@ class ClaimIndex:
         pos, scores = self.candidates(query, qvec)
         if len(pos) == 0:
             return []
-        feats = candidate_features(query, [self.texts[p] for p in pos], [self.titles[p] for p in pos], scores)
-        final = share_duplicate_scores(self.ranker.score(feats), [self.texts[p] for p in pos])
-        order = np.argsort(-final, kind="stable")[:k]  # ties keep insertion order: the earlier copy first
+        texts = [self.texts[p] for p in pos]
+        feats = candidate_features(query, texts, [self.titles[p] for p in pos], scores)
+        final = share_duplicate_scores(self.ranker.score(feats), texts)
+        order = np.argsort(-final, kind="stable")  # ties keep insertion order: the earlier copy first
+        logits: dict[int, float] = {}
+        reranker = self.active_reranker()
+        if reranker is not None:
+            head = order[: self.config.rerank_depth or reranker.depth]
+            docs = [pair_document(texts[j], self.titles[pos[j]]) for j in head]
+            if reranker.weight > 0 and len(head):
+                scored = reranker.score(query, docs)
+                final = final.copy()
+                final[head] = mix_scores(final[head], scored, reranker.weight)
+                logits = dict(zip(head.tolist(), scored.tolist(), strict=True))
+            final = share_duplicate_scores(final, texts)
+            order = np.argsort(-final, kind="stable")
         hits = []
-        for j in order:
+        for j in order[:k]:
             comps = {name: float(col[j]) for name, col in feats.items()}
+            if j in logits:
+                comps["rerank_logit"] = logits[j]
             hits.append(
                 Hit(
                     id=self.ids[pos[j]],
