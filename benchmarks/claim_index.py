@@ -315,10 +315,7 @@ def exact_dense(index, qvecs: np.ndarray, k: int) -> np.ndarray:
     best_i = np.zeros((len(qvecs), k), dtype=np.int64)
     for start in range(0, len(index.ids), 100_000):
         stop = min(len(index.ids), start + 100_000)
-        sims = np.maximum(
-            index._vectors[start:stop].astype(np.float32) @ qvecs.T,
-            index._title_vectors[start:stop].astype(np.float32) @ qvecs.T,
-        ).T
+        sims = index.dense_similarity(qvecs, start, stop).T
         kk = min(k, stop - start)
         top = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
         all_s = np.hstack([best_s, np.take_along_axis(sims, top, axis=1)])

@@ -287,7 +287,8 @@ class ClaimIndex:
         self.titles: list[str | None] = []
         self._pos: dict[str, int] = {}
         self._vectors: np.ndarray | None = None  # [n, dim] float32 text vectors
-        self._title_vectors: np.ndarray | None = None  # [n, dim] float32, the text vector where no title
+        self._title_vectors: np.ndarray | None = None  # [m, dim] float32: one row per claim with a title
+        self._title_row = np.zeros(0, dtype=np.int32)  # [n]: each claim's row in _title_vectors, -1 without a title
         self._bm25: Any = None
         self._bm25_size = 0
         self._ann: Any = None
@@ -349,12 +350,16 @@ class ClaimIndex:
         if not new:
             return 0
         if self.config.use_dense:
-            vecs, tvecs = self._embed_items(new, batch_size)
+            vecs, tvecs, titled = self._embed_items(new, batch_size)
+            rows = np.full(len(new), -1, dtype=np.int32)
             if self._vectors is None or self._title_vectors is None:
                 self._vectors, self._title_vectors = vecs, tvecs
+                rows[titled] = np.arange(len(titled), dtype=np.int32)
             else:
+                rows[titled] = len(self._title_vectors) + np.arange(len(titled), dtype=np.int32)
                 self._vectors = np.vstack([self._vectors, vecs.astype(self._vectors.dtype)])
                 self._title_vectors = np.vstack([self._title_vectors, tvecs.astype(self._title_vectors.dtype)])
+            self._title_row = np.concatenate([self._title_row, rows])
         for item in new:
             self._pos[item.id] = len(self.ids)
             self.ids.append(item.id)
@@ -362,7 +367,8 @@ class ClaimIndex:
             self.titles.append(item.title or None)
         return len(new)
 
-    def _embed_items(self, items: list[ClaimItem], batch_size: int) -> tuple[np.ndarray, np.ndarray]:
+    def _embed_items(self, items: list[ClaimItem], batch_size: int) -> tuple[np.ndarray, np.ndarray, list[int]]:
+        """Unit text vectors [n, dim], title vectors [m, dim] and which m of the n items have a title."""
         todo = [i for i, it in enumerate(items) if it.embedding is None]
         todo_titles = [i for i, it in enumerate(items) if it.title and it.title_embedding is None]
         computed: dict[int, np.ndarray] = {}
@@ -380,13 +386,10 @@ class ClaimIndex:
         dim = vecs.shape[1]
         if self._vectors is not None and self._vectors.shape[1] != dim:
             raise InputError(f"embedding size {dim} does not match the index's {self._vectors.shape[1]}")
-        tvecs = vecs.copy()  # a claim without a title is its own title
-        for i, it in enumerate(items):
-            if it.title_embedding is not None:
-                tvecs[i] = _unit(it.title_embedding)[0]
-            elif i in computed_titles:
-                tvecs[i] = _unit(computed_titles[i])[0]
-        return vecs, tvecs
+        titled = [i for i, it in enumerate(items) if it.title_embedding is not None or i in computed_titles]
+        rows = [computed_titles[i] if items[i].title_embedding is None else items[i].title_embedding for i in titled]
+        tvecs = np.zeros((0, dim), np.float32) if not rows else np.vstack([_unit(r) for r in rows])
+        return vecs, tvecs, titled
 
     # ------------------------------------------------------------------ channels
 
@@ -417,6 +420,28 @@ class ClaimIndex:
                 self._title_vectors = self._title_vectors.astype(np.float16, copy=False)
         return self._ann
 
+    def dense_similarity(self, qvecs: np.ndarray, start: int = 0, stop: int | None = None) -> np.ndarray:
+        """Cosine of claims [start, stop) with each query [q, dim], the better of text and title: [stop - start, q]."""
+        assert self._vectors is not None and self._title_vectors is not None
+        stop = len(self.ids) if stop is None else stop
+        sims = self._vectors[start:stop].astype(np.float32) @ qvecs.T
+        rows = self._title_row[start:stop]
+        has = np.flatnonzero(rows >= 0)
+        if len(has):
+            title_sims = self._title_vectors[rows[has]].astype(np.float32) @ qvecs.T
+            sims[has] = np.maximum(sims[has], title_sims)
+        return sims
+
+    def _title_dense(self, pos: np.ndarray, qvec: np.ndarray) -> np.ndarray:
+        """Title cosine of the claims at `pos`; a claim without a title is its own title."""
+        assert self._vectors is not None and self._title_vectors is not None
+        out = self._vectors[pos].astype(np.float32) @ qvec
+        rows = self._title_row[pos]
+        has = np.flatnonzero(rows >= 0)
+        if len(has):
+            out[has] = self._title_vectors[rows[has]].astype(np.float32) @ qvec
+        return out
+
     def uses_ann(self) -> bool:
         return self.config.use_dense and len(self.ids) > self.config.exact_limit
 
@@ -429,7 +454,11 @@ class ClaimIndex:
             return np.asarray(found.keys, dtype=np.int64)
         # einsum, not `@`: OpenBLAS threads a matrix-vector product and spins on a busy machine; at 10k claims that
         # cost 16 ms CPU per query against 2.6 ms here (benchmarks/claim_index.py).
-        sims = np.maximum(np.einsum("ij,j->i", self._vectors, qvec), np.einsum("ij,j->i", self._title_vectors, qvec))
+        sims = np.einsum("ij,j->i", self._vectors, qvec)
+        has = np.flatnonzero(self._title_row >= 0)
+        if len(has):
+            title_sims = np.einsum("ij,j->i", self._title_vectors, qvec)  # every row belongs to a titled claim
+            sims[has] = np.maximum(sims[has], title_sims[self._title_row[has]])
         top = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
         return top[np.argsort(-sims[top])]
 
@@ -501,7 +530,7 @@ class ClaimIndex:
             scores["bm25"] = scores["bm25_norm"] = np.zeros(len(pos), np.float32)
         if qvec is not None and self._vectors is not None and self._title_vectors is not None:
             scores["dense"] = self._vectors[pos].astype(np.float32) @ qvec
-            scores["title_dense"] = self._title_vectors[pos].astype(np.float32) @ qvec
+            scores["title_dense"] = self._title_dense(pos, qvec)
         else:
             scores["dense"] = scores["title_dense"] = np.zeros(len(pos), np.float32)
         return pos, scores
@@ -556,6 +585,7 @@ class ClaimIndex:
             if self._vectors is not None and self._title_vectors is not None:
                 np.save(path / "vectors.npy", self._vectors)
                 np.save(path / "title_vectors.npy", self._title_vectors)
+                np.save(path / "title_rows.npy", self._title_row)
             if self._ann is not None and self._ann_size == len(self.ids):
                 self._ann.save(str(path / "ann.usearch"))
             shutil.rmtree(path / "bm25", ignore_errors=True)
@@ -597,6 +627,12 @@ class ClaimIndex:
             if (path / "vectors.npy").exists():
                 index._vectors = np.load(path / "vectors.npy")
                 index._title_vectors = np.load(path / "title_vectors.npy")
+                if (path / "title_rows.npy").exists():
+                    index._title_row = np.load(path / "title_rows.npy").astype(np.int32, copy=False)
+                else:  # saved before title rows were kept: one title row per claim, the text vector where no title
+                    titled = np.array([t is not None for t in index.titles], dtype=bool)
+                    index._title_row = np.where(titled, np.cumsum(titled) - 1, -1).astype(np.int32)
+                    index._title_vectors = index._title_vectors[titled]
             if (path / "ann.usearch").exists() and index._vectors is not None:
                 from usearch.index import Index
 
