@@ -1,8 +1,8 @@
 """The shipped multi-task model at run time: one encoder pass per window, then technique, role and claim heads.
 
-A model folder holds `config.json`, `heads.onnx` (BiLSTM adapter + token heads over encoder states), `heads.npz`
-(span-classifier and check-worthiness weights) and `MODEL_CARD.md`; the encoder is the folder named by
-`config["encoder"]` (default: the shipped base MiniLM), so the pipeline's embeddings and these heads share it.
+A model folder holds `config.json`, `heads.onnx` (adapter + token heads over encoder states, optionally an SI-only
+tagger), `heads.npz` (span-classifier and check-worthiness weights) and `MODEL_CARD.md`; the encoder is the folder
+named by `config["encoder"]` (default: the shipped base MiniLM), so the pipeline's embeddings and these heads share it.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ class ModelOutput:
     tech: np.ndarray
     roles: np.ndarray
     feats: np.ndarray
+    si: np.ndarray | None = None  # P(any technique) [n] of the SI-only tagger, when the model has one
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -84,8 +85,9 @@ class AuditModel:
         if n == 0:
             z = np.zeros((0,), dtype=np.float32)
             return ModelOutput(text, tokens, z.reshape(0, ANY + 1), z.reshape(0, 7), z.reshape(0, 1))
-        tech, roles, feats = self.session.run(None, {"states": tokens.states[None].astype(np.float32)})
-        return ModelOutput(text, tokens, _sigmoid(tech[0]), _softmax(roles[0]), feats[0])
+        tech, roles, feats, *rest = self.session.run(None, {"states": tokens.states[None].astype(np.float32)})
+        si = _sigmoid(rest[0][0]) if rest else None
+        return ModelOutput(text, tokens, _sigmoid(tech[0]), _softmax(roles[0]), feats[0], si)
 
     def run(self, texts: Sequence[str]) -> list[ModelOutput]:
         """Encoder (one pass per window) and token heads for each text."""
@@ -93,23 +95,26 @@ class AuditModel:
         return [self.heads(t, s) for t, s in zip(texts, states, strict=True)]
 
     # -- persuasion techniques ---------------------------------------------------------------------------------
+    def si_probs(self, out: ModelOutput) -> np.ndarray:
+        """P(any technique) per word piece: the SI tagger mixed with the joint "any" tagger (config `si_mix`)."""
+        joint = out.tech[:, ANY]
+        if out.si is None:
+            return joint
+        mix = float(self.config.get("si_mix", 1.0))
+        return mix * out.si + (1.0 - mix) * joint
+
     def si_spans(self, out: ModelOutput, threshold: float | None = None) -> list[tuple[int, int, float]]:
-        """Technique spans (any technique): runs of word pieces above the threshold, snapped to words."""
-        thr = self.si_threshold if threshold is None else threshold
-        spans = []
-        offsets = out.tokens.offsets
-        flags = out.tech[:, ANY] >= thr
-        gap = int(self.config.get("si_gap", 0))
-        if gap > 0:  # fill short dips between two spans on the same line
-            on = np.nonzero(flags)[0]
-            for a, b in itertools.pairwise(on):
-                if 1 < b - a <= gap + 1 and "\n" not in out.text[offsets[a][1] : offsets[b][0]]:
-                    flags[a:b] = True
-        for i, j in runs(flags):
-            s, e = snap_to_words(out.text, offsets[i][0], offsets[j - 1][1])
-            if e > s:
-                spans.append((s, e, float(out.tech[i:j, ANY].mean())))
-        return spans
+        """Technique spans (any technique), decoded from `si_probs` by `decode_si_spans` with the config's settings."""
+        cfg = self.config
+        return decode_si_spans(
+            out.text,
+            out.tokens.offsets,
+            self.si_probs(out),
+            self.si_threshold if threshold is None else threshold,
+            low=float(cfg.get("si_low", 0.0)),
+            gap=int(cfg.get("si_gap", 0)),
+            min_chars=int(cfg.get("si_min_chars", 0)),
+        )
 
     def span_features(self, out: ModelOutput, start: int, end: int) -> np.ndarray | None:
         """The span classifier's input vector for characters [start, end) (None if no word piece overlaps them)."""
@@ -252,6 +257,45 @@ class AuditModel:
         dim = 384
         pooled = np.stack([st.states.mean(0) if len(st.offsets) else np.zeros(dim, np.float32) for st in states])
         return self.checkworthy_pooled(pooled, list(texts)) if len(texts) else np.zeros((0,), dtype=np.float32)
+
+
+def decode_si_spans(
+    text: str,
+    offsets: Sequence[tuple[int, int]],
+    probs: np.ndarray,
+    threshold: float,
+    *,
+    low: float = 0.0,
+    gap: int = 0,
+    min_chars: int = 0,
+) -> list[tuple[int, int, float]]:
+    """(start, end, mean probability) spans from per-word-piece probabilities, sorted and non-overlapping.
+
+    Hysteresis: runs of word pieces >= `low` (if 0 < low < threshold, else >= threshold) are kept when one of their
+    word pieces reaches `threshold`. Dips of up to `gap` word pieces between two runs on the same line are filled
+    first; spans are snapped to whole words, spans overlapping after snapping are merged, and spans shorter than
+    `min_chars` characters are dropped.
+    """
+    low = low if 0.0 < low < threshold else threshold
+    flags = np.asarray(probs) >= low
+    if gap > 0:
+        on = np.nonzero(flags)[0]
+        for a, b in itertools.pairwise(on):
+            if 1 < b - a <= gap + 1 and "\n" not in text[offsets[a][1] : offsets[b][0]]:
+                flags[a:b] = True
+    found: list[list[float]] = []  # [start, end, probability sum, word pieces]
+    for i, j in runs(flags):
+        if float(np.max(probs[i:j])) < threshold:
+            continue
+        s, e = snap_to_words(text, offsets[i][0], offsets[j - 1][1])
+        if e <= s:
+            continue
+        if found and s < found[-1][1]:
+            last = found[-1]
+            last[1], last[2], last[3] = max(last[1], e), last[2] + float(np.sum(probs[i:j])), last[3] + j - i
+        else:
+            found.append([s, e, float(np.sum(probs[i:j])), j - i])
+    return [(int(s), int(e), p / n) for s, e, p, n in found if e - s >= min_chars]
 
 
 def fill_gaps(tags: np.ndarray, offsets: Sequence[tuple[int, int]], text: str, gap: int) -> np.ndarray:

@@ -30,6 +30,43 @@ def _adapter_text(cfg: TrainConfig) -> str:
     return "the encoder states themselves (linear heads)"
 
 
+def _si_head_text(cfg: TrainConfig, metrics: dict) -> str:  # type: ignore[type-arg]
+    info = metrics.get("si_head")
+    if not info:
+        return ""
+    return (
+        f"\n- `heads.onnx` output `si`: a separate span-identification tagger, a BiLSTM ({cfg.si_hidden} units per "
+        f'direction) over the encoder states with 15 sigmoid taggers (only "any technique" is used; the 14 '
+        f"techniques are auxiliary targets), trained on the PTC training articles alone after the joint heads "
+        f'({cfg.si_epochs} epochs, loss weight {cfg.si_any_weight} on "any"; epoch with the lowest tune loss of '
+        f'"any"; {info["train_seconds"]} s). The joint heads above, and so the role tagger and the span '
+        "classifier's inputs, are unchanged by it."
+    )
+
+
+def _si_decoding_text(cfg: TrainConfig, metrics: dict) -> str:  # type: ignore[type-arg]
+    source = (
+        f"{cfg.si_mix} x the SI tagger's probability + {1 - cfg.si_mix:.2f} x the joint \"any technique\" tagger's"
+        if metrics.get("si_head")
+        else 'the joint "any technique" probability'
+    )
+    low = (
+        f"; runs are grown down to `si_low` = threshold - {cfg.si_hysteresis} and kept only if they reach the "
+        "threshold (hysteresis)"
+        if cfg.si_hysteresis > 0
+        else ""
+    )
+    short = (
+        f"; spans shorter than `si_min_chars` = {cfg.si_min_chars} characters are dropped" if cfg.si_min_chars else ""
+    )
+    return (
+        f"- SI (`decode_si_spans`): per word piece, {source}; word pieces >= `si_threshold` (chosen on the PTC tune "
+        f"articles){low}; dips of up to `si_gap` = {cfg.si_gap} word pieces between runs filled (same line only), "
+        f"snapped to whole words, overlapping spans merged{short}. Each span gets the span classifier's technique "
+        "(`doc.techniques`); `label_spans` classifies given spans (TC)."
+    )
+
+
 def _tc_text(cfg: TrainConfig, metrics: dict) -> str:  # type: ignore[type-arg]
     refit = metrics.get("tc_refit")
     if refit and refit.get("shipped") == "refit":
@@ -55,6 +92,21 @@ def _cw_text(cb: dict) -> str:  # type: ignore[type-arg]
             f"character 2-5-grams hashed into {cb['ngram_dim']} buckets (`span_features.tfidf_rows`)"
         )
     return f"{cb['chosen']} on mean-pooled encoder states of a sentence"
+
+
+def _si_history(metrics: dict) -> str:  # type: ignore[type-arg]
+    info = metrics.get("si_head")
+    return f'\nSI tagger history (tune loss of "any" per epoch): {info["history"]}.' if info else ""
+
+
+def _si_tune_text(metrics: dict) -> str:  # type: ignore[type-arg]
+    tune = metrics.get("ptc_tune_si")
+    if not tune:
+        return ""
+    return (
+        f" PTC tune SI (the split its decoding was chosen on): P {tune['precision']:.4f} R {tune['recall']:.4f} "
+        f"F1 {tune['f1']:.4f}."
+    )
 
 
 def _tc_selection(metrics: dict) -> str:  # type: ignore[type-arg]
@@ -99,7 +151,7 @@ are averaged, weighted towards window centres) feeds every head:
 
 - `heads.onnx`: {_adapter_text(cfg)} over the merged encoder states of the whole article, then 15 sigmoid token
   taggers (14 PTC techniques + "any technique" for span identification) and a 7-way BIO tagger for PolNeAR
-  Source / Cue / Content; it also outputs the features the span classifier pools.
+  Source / Cue / Content; it also outputs the features the span classifier pools.{_si_head_text(cfg, metrics)}
 - `heads.npz`: {_tc_text(cfg, metrics)} and the check-worthiness head ({_cw_text(cb)}).
 - `config.json`: window, stride, calibrated SI threshold ({metrics.get("si_threshold", "see config.json")}),
   check-worthiness threshold, label names.
@@ -113,9 +165,7 @@ train/run mismatch, and the pipeline shares one encoder pass between all heads.
 
 ## Decoding (post-processing in `newsaudit.models.audit_model`, settings in config.json)
 
-- SI: word pieces whose "any technique" probability is >= `si_threshold` (chosen on the PTC tune articles), dips
-  of up to `si_gap` = {cfg.si_gap} word pieces between them filled (same line only), snapped to whole words. Each span
-  gets the span classifier's technique (`doc.techniques`); `label_spans` classifies given spans (TC).
+{_si_decoding_text(cfg, metrics)}
 - Repetition: the span classifier sees log(1 + number of other occurrences of the span's normalised phrase) and,
   in the refit head's text cues, how often the span's content words (and its last one) occur elsewhere.
 - TC: a span given n times (n techniques on one span, as in PTC templates) gets its n most likely techniques.
@@ -150,7 +200,7 @@ train/run mismatch, and the pipeline shares one encoder pass between all heads.
 |---|---|---|---|
 {rows}
 
-PTC dev SI: P {ptc["si"]["precision"]:.4f} R {ptc["si"]["recall"]:.4f} F1 {ptc["si"]["f1"]:.4f}.
+PTC dev SI: P {ptc["si"]["precision"]:.4f} R {ptc["si"]["recall"]:.4f} F1 {ptc["si"]["f1"]:.4f}.{_si_tune_text(metrics)}
 TC is scored on the gold spans of the dev articles (one label per gold line, micro-F1 = accuracy).
 These figures use the cached encoder states (stored as float16); `newsaudit eval ptc --data ../shared/data`
 re-encodes every article in float32, so its figures can differ in the third decimal.
@@ -167,7 +217,7 @@ ClaimBuster per-fold F1 {cw["fold_f1"]}, pooled P/R/F1 {cw["pooled"]}; all heads
 
 SI threshold curve on the PTC tune articles: {metrics["ptc_tune_si_curve"]}.
 Training history (tune loss per epoch): {metrics["history"]}. Training time: {metrics["train_seconds"]} s
-(heads only; encoder states cached beforehand).
+(heads only; encoder states cached beforehand).{_si_history(metrics)}
 
 ## Reproduce
 
@@ -177,7 +227,8 @@ Training history (tune loss per epoch): {metrics["history"]}. Training time: {me
 (equivalently `newsaudit train training/configs/{cfg.name.replace("newsaudit-", "")}.toml --data ../shared/data`).
 Seed {cfg.seed}; config: `{json.dumps(cfg.to_dict())}`.
 Encoder states are cached under `.cache/training` (gitignored); with them and the cached token-head checkpoint
-(`heads-<seed>-<adapter>...pt`) the same command only refits the span classifier and the check-worthiness heads and
+(`heads-<seed>-<adapter>...pt`; `si-<seed>-...pt` for the SI tagger) the same command only refits the span classifier
+and the check-worthiness heads and
 re-evaluates (a few minutes); delete the checkpoint to retrain the token heads too.
 Folder size: {_size_mb(out_dir):.1f} MB (+ the 22 MB base encoder it shares).
 

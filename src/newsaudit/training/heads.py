@@ -227,18 +227,133 @@ def train_heads(cfg: TrainConfig, train: list[Window], tune: list[Window]):  # t
     return model, history
 
 
-def export_heads(model, dim: int, path: Path) -> None:  # type: ignore[no-untyped-def]
-    """heads.onnx: states [1, T, dim] -> technique logits, role logits, adapter features."""
+def build_si_module(dim: int, hidden: int, kind: str = "lstm"):  # type: ignore[no-untyped-def]
+    """The SI-only tagger (torch): a BiLSTM over the encoder states, then 15 sigmoid taggers (14 techniques + any).
+
+    Only the "any" column is used at run time; the technique columns are auxiliary targets.
+    """
+    if kind != "lstm":
+        raise ValueError(f"unknown si_head {kind!r} (known: lstm)")
+    return build_module(dim, hidden, "lstm")
+
+
+def _si_losses(model, batch, pos_weight, col_weight):  # type: ignore[no-untyped-def]
+    import torch.nn.functional as F
+
+    x, lengths, tech, tech_mask, _, _ = batch
+    f = model.features(x, lengths)
+    per = F.binary_cross_entropy_with_logits(
+        model.tech(f[tech_mask]), tech[tech_mask], pos_weight=pos_weight, reduction="none"
+    )
+    return (per * col_weight).mean(), per[:, -1].mean()
+
+
+def train_si_head(cfg: TrainConfig, train: list[Window], tune: list[Window]):  # type: ignore[no-untyped-def]
+    """Train the SI tagger on PTC windows (AdamW); keeps the epoch with the lowest tune loss of the "any" column."""
+    import copy
+
     import torch
 
+    seed_everything(cfg.seed)
+    dim = train[0].states.shape[1]
+    model = build_si_module(dim, cfg.si_hidden, cfg.si_head)
+    tech_all = np.concatenate([w.tech for w in train])
+    pos = tech_all.sum(0).astype(np.float64)
+    pw = np.clip(np.sqrt((len(tech_all) - pos) / np.maximum(pos, 1)), 1.0, cfg.max_pos_weight)
+    pos_weight = torch.tensor(pw, dtype=torch.float32)
+    col_weight = torch.ones(N_TECH)
+    col_weight[-1] = cfg.si_any_weight
+    params = [p for n, p in model.named_parameters() if not n.startswith(("roles.", "tc."))]
+    opt = torch.optim.AdamW(params, lr=cfg.si_lr, weight_decay=0.01)
+    steps = math.ceil(len(train) / cfg.batch_size) * cfg.si_epochs
+    warm = max(1, int(0.1 * steps))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.02, (steps - s) / max(1, steps - warm)))
+    )
+    rng = random.Random(cfg.seed)
+    best, best_loss, history = None, float("inf"), []
+    for epoch in range(cfg.si_epochs):
+        model.train()
+        order = list(range(len(train)))
+        rng.shuffle(order)
+        t0, total = time.time(), 0.0
+        for b in range(0, len(order), cfg.batch_size):
+            loss, _ = _si_losses(model, _batch(train, order[b : b + cfg.batch_size]), pos_weight, col_weight)
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
+            sched.step()
+            total += float(loss.detach())
+        model.eval()
+        with torch.no_grad():
+            tune_any = 0.0
+            for b in range(0, len(tune), 16):
+                batch = _batch(tune, list(range(b, min(len(tune), b + 16))))
+                tune_any += float(_si_losses(model, batch, pos_weight, col_weight)[1])
+        log.info(
+            "SI head epoch %d: train loss %.4f | tune any-loss %.4f | %.0f s",
+            epoch + 1, total / math.ceil(len(train) / cfg.batch_size), tune_any, time.time() - t0,
+        )  # fmt: skip
+        history.append({"epoch": epoch + 1, "tune_any_loss": round(tune_any, 4)})
+        if tune_any < best_loss:
+            best_loss, best = tune_any, copy.deepcopy(model.state_dict())
+    model.load_state_dict(best)  # type: ignore[arg-type]
     model.eval()
+    return model, history
+
+
+def load_or_train_si(cfg: TrainConfig, train: list[Window], tune: list[Window], cache_dir: Path):  # type: ignore[no-untyped-def]
+    """The SI tagger from its cached checkpoint (keyed by its settings), else trained and cached; (model, info)."""
+    import torch
+
+    key = f"si-{cfg.seed}-{cfg.si_head}{cfg.si_hidden}-{cfg.si_epochs}-{cfg.si_lr}-{cfg.si_any_weight}"
+    ckpt = cache_dir / f"{key}.pt"
+    dim = train[0].states.shape[1]
+    if ckpt.exists():
+        model = build_si_module(dim, cfg.si_hidden, cfg.si_head)
+        model.load_state_dict(torch.load(ckpt))
+        model.eval()
+        info = json.loads(ckpt.with_suffix(".json").read_text())
+        log.info("loaded SI head from %s", ckpt)
+        return model, info
+    t0 = time.time()
+    model, history = train_si_head(cfg, train, tune)
+    info = {"history": history, "train_seconds": round(time.time() - t0)}
+    torch.save(model.state_dict(), ckpt)
+    ckpt.with_suffix(".json").write_text(json.dumps(info))
+    return model, info
+
+
+def export_heads(model, dim: int, path: Path, si_model=None) -> None:  # type: ignore[no-untyped-def]
+    """heads.onnx: states [1, T, dim] -> technique logits, role logits, adapter features (and, with an SI tagger,
+    its "any technique" logits `si` [1, T])."""
+    import torch
+    from torch import nn
+
+    model.eval()
+    names = ["tech", "roles", "feats"]
+    module = model
+    if si_model is not None:
+        si_model.eval()
+
+        class WithSI(nn.Module):
+            def __init__(self) -> None:
+                super().__init__()
+                self.heads, self.si = model, si_model
+
+            def forward(self, states: torch.Tensor):  # type: ignore[no-untyped-def]
+                tech, roles, feats = self.heads(states)
+                return tech, roles, feats, self.si(states)[0][..., -1]
+
+        module, names = WithSI().eval(), [*names, "si"]
     torch.onnx.export(
-        model,
+        module,
         (torch.zeros(1, 7, dim),),
         str(path),
         input_names=["states"],
-        output_names=["tech", "roles", "feats"],
-        dynamic_axes={"states": {1: "tokens"}, "tech": {1: "tokens"}, "roles": {1: "tokens"}, "feats": {1: "tokens"}},
+        output_names=names,
+        dynamic_axes={"states": {1: "tokens"}} | {n: {1: "tokens"} for n in names},
         opset_version=17,
         dynamo=False,
     )
@@ -569,13 +684,15 @@ def evaluate_ptc(model, items, states, threshold: float | None = None) -> dict: 
     }
 
 
-def calibrate_si(model, items, states) -> tuple[float, list]:  # type: ignore[no-untyped-def,type-arg]
-    """The SI threshold maximising SI F1 on the held-out PTC tune articles."""
+def calibrate_si(model, items, states, hysteresis: float = 0.0) -> tuple[float, list]:  # type: ignore[no-untyped-def,type-arg]
+    """The SI threshold maximising SI F1 on the held-out PTC tune articles (spans extended down to threshold -
+    `hysteresis`; the model's other decoding settings as in its config)."""
     outs = [model.heads(i.text, s) for i, s in zip(items, states, strict=True)]
     from newsaudit.evaluation.metrics import si_score
 
     curve = []
     for thr in np.arange(0.2, 0.85, 0.05):
+        model.config["si_low"] = float(thr) - hysteresis if hysteresis > 0 else 0.0
         pred = {i.name: [(s, e) for s, e, _ in model.si_spans(o, float(thr))] for i, o in zip(items, outs, strict=True)}
         gold = {i.name: [(s, e) for _, s, e in i.techniques] for i in items}
         curve.append((round(float(thr), 2), round(si_score(pred, gold).f1, 4)))
@@ -648,9 +765,13 @@ def train_evaluate_export(cfg: TrainConfig, corpora, out_dir: Path, cache_dir: P
         torch.save(model.state_dict(), ckpt)
         ckpt.with_suffix(".json").write_text(json.dumps({"history": history, "train_seconds": train_seconds}))
 
+    si_model, si_info = None, None
+    if cfg.si_head:
+        ptc_train = build_windows([i for i, _ in ptc_tr], [s for _, s in ptc_tr], "ptc")
+        si_model, si_info = load_or_train_si(cfg, ptc_train, tune, cache_dir)
     cw_metrics, cw_weights = checkworthiness_cv(corpora, cfg.seed, cfg.cw_heads, cfg.cw_ngram_dim, cfg.cw_ngram_c)
     out_dir.mkdir(parents=True, exist_ok=True)
-    export_heads(model, dim, out_dir / "heads.onnx")
+    export_heads(model, dim, out_dir / "heads.onnx", si_model)
     np.savez(
         out_dir / "heads.npz",
         tc_w=model.tc.weight.detach().numpy().T.astype(np.float32).copy(),
@@ -670,14 +791,18 @@ def train_evaluate_export(cfg: TrainConfig, corpora, out_dir: Path, cache_dir: P
         "role_gap": cfg.role_gap,
         "role_merge_b": cfg.role_merge_b,
         "si_gap": cfg.si_gap,
+        "si_mix": cfg.si_mix if si_model is not None else 0.0,
+        "si_low": 0.0,
+        "si_min_chars": cfg.si_min_chars,
         "techniques": list(PTC_TECHNIQUES),
         "roles": list(ATTRIBUTION_ROLES),
         "seed": cfg.seed,
     }
     (out_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n")
     runtime = AuditModel(out_dir)
-    thr, curve = calibrate_si(runtime, [i for i, _ in ptc_tu], [s for _, s in ptc_tu])
+    thr, curve = calibrate_si(runtime, [i for i, _ in ptc_tu], [s for _, s in ptc_tu], cfg.si_hysteresis)
     config["si_threshold"] = thr
+    config["si_low"] = round(thr - cfg.si_hysteresis, 4) if cfg.si_hysteresis > 0 else 0.0
     (out_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n")
     runtime = AuditModel(out_dir)
     tc_refit = None
@@ -696,6 +821,8 @@ def train_evaluate_export(cfg: TrainConfig, corpora, out_dir: Path, cache_dir: P
         "tc_refit": tc_refit,
         "si_threshold": thr,
         "ptc_tune_si_curve": curve,
+        "ptc_tune_si": evaluate_ptc(runtime, [i for i, _ in ptc_tu], [s for _, s in ptc_tu])["si"],
+        "si_head": si_info,
         "polnear_dev": evaluate_polnear(runtime, corpora.pn_dev, corpora.pn_dev_states),
         "claimbuster_cv": cw_metrics,
         "history": history,

@@ -34,6 +34,16 @@ class TrainConfig:
     role_gap: int = 0  # role decoding: O gaps of up to this many tokens inside one role are filled
     role_merge_b: bool = False  # role decoding: a B right after the same role continues the span
     si_gap: int = 0  # SI decoding: dips of up to this many tokens between technique tokens are filled
+    # SI-only tagger, trained on the PTC articles after the joint heads and exported as the extra heads.onnx output
+    # "si" (the joint heads, and so the role tagger and span features, stay as they are). "" = none; "lstm" = BiLSTM.
+    si_head: str = ""
+    si_hidden: int = 128  # units per direction
+    si_epochs: int = 6
+    si_lr: float = 2e-3
+    si_any_weight: float = 1.0  # loss weight of the "any technique" column relative to the 14 technique columns
+    si_mix: float = 1.0  # SI probability = si_mix * SI head + (1 - si_mix) * joint "any" tagger (chosen on tune)
+    si_hysteresis: float = 0.0  # SI decoding: spans grow while >= threshold - this, kept if they reach the threshold
+    si_min_chars: int = 0  # SI decoding: spans shorter than this are dropped
     max_pos_weight: float = 8.0
     role_loss_weight: float = 1.0
     tc_loss_weight: float = 1.0
