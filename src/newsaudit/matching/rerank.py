@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from newsaudit.errors import ModelError
+from newsaudit.models.onnx_session import onnx_session
 
 RERANKER_DIR = Path(__file__).resolve().parent.parent / "models" / "claim-reranker"
 FORMAT = "newsaudit-claim-reranker/1"
@@ -61,7 +61,6 @@ class CrossEncoderReranker:
     def __init__(
         self, model_dir: str | Path = RERANKER_DIR, *, threads: int | None = None, batch_size: int = 32
     ) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         self.model_dir = Path(model_dir)
@@ -85,13 +84,10 @@ class CrossEncoderReranker:
             self.tokenizer = Tokenizer.from_file(str(tok_path))
         except Exception as exc:  # tokenizers raises a bare Exception on a bad file
             raise ModelError(f"cannot read re-ranker tokenizer {tok_path}: {exc}") from exc
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads or int(os.environ.get("NEWSAUDIT_THREADS", "0")) or (os.cpu_count() or 1)
-        opts.inter_op_num_threads = 1
         try:
-            self.session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # onnxruntime raises its own untyped errors
-            raise ModelError(f"cannot load re-ranker {onnx_path}: {exc}") from exc
+            self.session = onnx_session(onnx_path, threads)
+        except ModelError as exc:
+            raise ModelError(f"cannot load re-ranker: {exc}") from exc
         self.input_names = {i.name for i in self.session.get_inputs()}
         self.batch_size = batch_size
 

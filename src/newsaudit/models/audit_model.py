@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,6 +20,7 @@ from newsaudit.analysis.labels import ATTRIBUTION_ROLES, PTC_TECHNIQUES
 from newsaudit.errors import ModelError
 from newsaudit.models.chunking import runs, snap_to_words
 from newsaudit.models.encoder import MODELS_DIR, OnnxEncoder, shared_encoder
+from newsaudit.models.onnx_session import onnx_session
 from newsaudit.models.span_features import span_vector, tc_vector, tfidf_rows
 from newsaudit.models.token_states import TokenStates, encode_texts
 
@@ -53,7 +53,6 @@ class AuditModel:
     """Loads a model folder; `run(texts)` does one encoder pass per window and all token heads."""
 
     def __init__(self, model_dir: str | Path = DEFAULT_MODEL, *, threads: int | None = None):
-        import onnxruntime as ort
 
         self.model_dir = Path(model_dir)
         cfg_path, onnx_path, npz_path = (self.model_dir / n for n in ("config.json", "heads.onnx", "heads.npz"))
@@ -63,12 +62,7 @@ class AuditModel:
             self.config = json.loads(cfg_path.read_text(encoding="utf-8"))
             weights = np.load(npz_path)
             self.weights = {k: weights[k] for k in weights.files}
-            opts = ort.SessionOptions()
-            opts.intra_op_num_threads = (
-                threads or int(os.environ.get("NEWSAUDIT_THREADS", "0")) or (os.cpu_count() or 1)
-            )
-            opts.inter_op_num_threads = 1
-            self.session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
+            self.session = onnx_session(onnx_path, threads)
         except Exception as exc:  # corrupt files: json, numpy and onnxruntime raise their own errors
             raise ModelError(f"cannot load model {self.model_dir}: {exc}") from exc
         enc = self.config.get("encoder")

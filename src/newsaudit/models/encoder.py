@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from newsaudit.errors import ModelError
+from newsaudit.models.onnx_session import onnx_session
 
 MODELS_DIR = Path(__file__).resolve().parent
 BASE_ENCODER = MODELS_DIR / "minilm-l6-base"
@@ -35,7 +35,6 @@ class OnnxEncoder:
     """A tokenizer.json + model.onnx folder; `model_dir` may point at any exported BERT-style encoder."""
 
     def __init__(self, model_dir: str | Path = BASE_ENCODER, *, max_length: int = 256, threads: int | None = None):
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         model_dir = Path(model_dir)
@@ -47,13 +46,7 @@ class OnnxEncoder:
         self.tokenizer = Tokenizer.from_file(str(tok_path))
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads or int(os.environ.get("NEWSAUDIT_THREADS", "0")) or (os.cpu_count() or 1)
-        opts.inter_op_num_threads = 1
-        try:
-            self.session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # onnxruntime raises its own untyped errors
-            raise ModelError(f"cannot load {onnx_path}: {exc}") from exc
+        self.session = onnx_session(onnx_path, threads)
         self.input_names = {i.name for i in self.session.get_inputs()}
         self.cls_id = self.tokenizer.token_to_id("[CLS]")
         self.sep_id = self.tokenizer.token_to_id("[SEP]")
