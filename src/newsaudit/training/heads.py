@@ -168,6 +168,29 @@ def _losses(model, batch, pos_weight, cfg: TrainConfig):  # type: ignore[no-unty
     return parts
 
 
+def _technique_pos_weight(train: list[Window], cap: float):  # type: ignore[no-untyped-def]
+    """Per-technique BCE positive weights: sqrt(negatives / positives) over the training word pieces, in [1, cap]."""
+    import torch
+
+    tech_all = np.concatenate([w.tech for w in train if w.tech is not None])
+    pos = tech_all.sum(0).astype(np.float64)
+    pw = np.clip(np.sqrt((len(tech_all) - pos) / np.maximum(pos, 1)), 1.0, cap)
+    log.info("technique token positives %s; pos_weight %s", pos.astype(int).tolist(), pw.round(2).tolist())
+    return torch.tensor(pw, dtype=torch.float32)
+
+
+def _optimizer(params: list, lr: float, steps: int):  # type: ignore[no-untyped-def,type-arg]
+    """AdamW with a 10% linear warm-up, then linear decay to 2% of `lr` over `steps`."""
+    import torch
+
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
+    warm = max(1, int(0.1 * steps))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.02, (steps - s) / max(1, steps - warm)))
+    )
+    return opt, sched
+
+
 def train_heads(cfg: TrainConfig, train: list[Window], tune: list[Window]):  # type: ignore[no-untyped-def]
     """Multi-task training with AdamW; keeps the epoch with the lowest held-out (PTC tune) loss."""
     import copy
@@ -177,17 +200,8 @@ def train_heads(cfg: TrainConfig, train: list[Window], tune: list[Window]):  # t
     seed_everything(cfg.seed)
     dim = train[0].states.shape[1]
     model = build_module(dim, cfg.hidden, cfg.adapter)
-    tech_all = np.concatenate([w.tech for w in train if w.tech is not None])
-    pos = tech_all.sum(0).astype(np.float64)
-    pw = np.clip(np.sqrt((len(tech_all) - pos) / np.maximum(pos, 1)), 1.0, cfg.max_pos_weight)
-    pos_weight = torch.tensor(pw, dtype=torch.float32)
-    log.info("technique token positives %s; pos_weight %s", pos.astype(int).tolist(), pw.round(2).tolist())
-    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr_heads, weight_decay=0.01)
-    steps = math.ceil(len(train) / cfg.batch_size) * cfg.epochs
-    warm = max(1, int(0.1 * steps))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.02, (steps - s) / max(1, steps - warm)))
-    )
+    pos_weight = _technique_pos_weight(train, cfg.max_pos_weight)
+    opt, sched = _optimizer(list(model.parameters()), cfg.lr_heads, math.ceil(len(train) / cfg.batch_size) * cfg.epochs)
     rng = random.Random(cfg.seed)
     best, best_loss, history = None, float("inf"), []
     for epoch in range(cfg.epochs):
@@ -257,19 +271,11 @@ def train_si_head(cfg: TrainConfig, train: list[Window], tune: list[Window]):  #
     seed_everything(cfg.seed)
     dim = train[0].states.shape[1]
     model = build_si_module(dim, cfg.si_hidden, cfg.si_head)
-    tech_all = np.concatenate([w.tech for w in train])
-    pos = tech_all.sum(0).astype(np.float64)
-    pw = np.clip(np.sqrt((len(tech_all) - pos) / np.maximum(pos, 1)), 1.0, cfg.max_pos_weight)
-    pos_weight = torch.tensor(pw, dtype=torch.float32)
+    pos_weight = _technique_pos_weight(train, cfg.max_pos_weight)
     col_weight = torch.ones(N_TECH)
     col_weight[-1] = cfg.si_any_weight
     params = [p for n, p in model.named_parameters() if not n.startswith(("roles.", "tc."))]
-    opt = torch.optim.AdamW(params, lr=cfg.si_lr, weight_decay=0.01)
-    steps = math.ceil(len(train) / cfg.batch_size) * cfg.si_epochs
-    warm = max(1, int(0.1 * steps))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.02, (steps - s) / max(1, steps - warm)))
-    )
+    opt, sched = _optimizer(params, cfg.si_lr, math.ceil(len(train) / cfg.batch_size) * cfg.si_epochs)
     rng = random.Random(cfg.seed)
     best, best_loss, history = None, float("inf"), []
     for epoch in range(cfg.si_epochs):
