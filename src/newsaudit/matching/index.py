@@ -553,8 +553,8 @@ class ClaimIndex:
                 final = final.copy()
                 final[head] = mix_scores(final[head], scored, reranker.weight)
                 logits = dict(zip(head.tolist(), scored.tolist(), strict=True))
-            final = share_duplicate_scores(final, texts)
-            order = np.argsort(-final, kind="stable")
+                final = share_duplicate_scores(final, texts)
+                order = np.argsort(-final, kind="stable")
         hits = []
         for j in order[:k]:
             comps = {name: float(col[j]) for name, col in feats.items()}

@@ -116,17 +116,6 @@ class CrossEncoderReranker:
             out[idx] = np.asarray(logits, dtype=np.float32).reshape(-1)
         return out
 
-    def rerank(
-        self, query: str, documents: Sequence[str], first_stage: np.ndarray, *, depth: int | None = None
-    ) -> np.ndarray:
-        """New scores for candidates already sorted best first: the top `depth` get `mix_scores`, the rest keep
-        their first-stage score (and so stay below every re-ranked one)."""
-        scores = np.asarray(first_stage, dtype=np.float64).copy()
-        n = min(self.depth if depth is None else depth, len(documents))
-        if n > 0 and self.weight > 0:
-            scores[:n] = mix_scores(scores[:n], self.score(query, documents[:n]), self.weight)
-        return scores
-
 
 def reranker_available(model_dir: str | Path = RERANKER_DIR) -> bool:
     """Whether a re-ranker model is there to be loaded (a damaged one still fails in `load_reranker`)."""
