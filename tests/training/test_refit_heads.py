@@ -14,8 +14,8 @@ pytest.importorskip("torch")
 pytest.importorskip("sklearn")
 
 from newsaudit.analysis.labels import PTC_TECHNIQUES
-from newsaudit.models.audit_model import AuditModel, ModelOutput
-from newsaudit.models.span_features import N_TEXT_CUES, length_repetition, text_cues, tfidf_rows
+from newsaudit.models.audit_model import AuditModel, ModelOutput, technique_ngram_logits
+from newsaudit.models.span_features import N_TEXT_CUES, length_repetition, repeats_earlier, text_cues, tfidf_rows
 from newsaudit.models.token_states import TokenStates
 from newsaudit.training import heads
 from newsaudit.training.data import TaggedText
@@ -57,8 +57,12 @@ def _item() -> tuple[TaggedText, TokenStates]:
 def test_training_span_vectors_match_the_runtime_definition() -> None:
     item, tokens = _item()
     model = FakeModel({"tc_head": {"blocks": list(BLOCKS), "hash_dim": 0}}, {})
-    x, y = heads.tc_dataset(model, [item], [tokens])
+    rows = heads.tc_dataset(model, [item], [tokens])
+    assert rows.repeats.tolist() == [repeats_earlier(TEXT, s, e) for _, s, e in item.techniques]
+    x, y = rows.x, rows.y
     assert y.tolist() == [7, 8, 9] and x.shape == (3, 4 + 4 + 3 + 2 + N_TEXT_CUES)
+    assert rows.texts == [TEXT[s:e] for _, s, e in item.techniques]
+    assert rows.keys == [("1", s, e) for _, s, e in item.techniques]
     out = model.heads(TEXT, tokens)
     for row, (_, s, e) in zip(x, item.techniques, strict=True):
         i, j = tokens.token_range(s, e)  # type: ignore[misc]
@@ -113,6 +117,106 @@ def test_ngram_tfidf_and_logits_agree_between_training_and_run_time() -> None:
     ng = heads._fit_ngram(counts, y, 4.0)
     model = FakeModel({}, {"cw_ng_idf": ng[0], "cw_ng_w": ng[1], "cw_ng_b": np.float32(ng[2])})
     np.testing.assert_allclose(model.checkworthy_ngram_logits(texts), heads._ngram_logits(ng, counts), rtol=1e-4)
+
+
+def test_technique_ngram_head_agrees_between_training_and_run_time() -> None:
+    texts = ["brave nation", "our nation", "traitors and liars", "liars", "never surrender", "we will never surrender"]
+    y = np.array([7, 7, 9, 9, 11, 11])
+    dim = 1 << 10
+    ng = heads.fit_tc_ngram(texts, y, dim, 16.0)
+    assert ng["tcn_w"].shape == (dim, 14) and ng["tcn_w"].dtype == np.float16
+    from sklearn.linear_model import LogisticRegression
+
+    counts = heads._gram_counts(texts, dim)
+    x = heads.gram_tfidf(counts, heads.gram_idf(counts))
+    clf = LogisticRegression(C=16.0, max_iter=2000).fit(x, y)
+    logits = technique_ngram_logits(ng, texts)
+    assert logits.shape == (6, 14)
+    np.testing.assert_allclose(logits[:, [7, 9, 11]], clf.decision_function(x), atol=2e-2)  # float16 weights
+    assert (logits.argmax(1) == y).all()
+    assert (logits[:, 0] < -20).all()  # techniques never seen in training cannot win
+
+
+def test_multiset_accuracy_gives_copies_of_a_span_their_next_best_techniques() -> None:
+    log_probs = np.log(np.array([[0.6, 0.3, 0.1], [0.6, 0.3, 0.1], [0.2, 0.7, 0.1]]))
+    keys = [("a", 0, 5), ("a", 0, 5), ("a", 9, 12)]
+    assert heads.multiset_accuracy(log_probs, np.array([1, 0, 1]), keys) == 1.0  # copies take classes 0 and 1
+    assert heads.multiset_accuracy(log_probs, np.array([2, 0, 0]), keys) == pytest.approx(1 / 3)
+    assert heads.multiset_accuracy(log_probs[:0], np.array([], dtype=int), []) == 0.0
+
+
+def test_blend_is_chosen_out_of_fold_and_left_out_when_it_does_not_help() -> None:
+    rng = np.random.default_rng(0)
+    y = np.repeat(np.arange(2), 40)
+    keys = [(f"art{i % 10}", i, i + 3) for i in range(80)]
+    cfg = dataclasses.replace(
+        TrainConfig(), tc_hidden=0, tc_epochs=60, tc_ngram_dim=1 << 10, tc_ngram_weights=(0.5,), tc_weight_decay=1.0
+    )
+    noise = rng.normal(size=(80, 3)).astype(np.float32)
+    never = np.zeros(80, dtype=bool)
+    words = [["alpha beta", "gamma delta"][k] for k in y]  # the text alone names the class
+    useful = heads.choose_tc_blend(cfg, heads.SpanRows(noise, y, words, keys, never))
+    table = useful["oof_tc_micro_f1"]
+    assert (useful["weight"], useful["boost"]) == (0.5, 0.0) and table["w0.5 boost0"] > table["w0 boost0"]
+    clear = (0.1 * noise + 4.0 * np.eye(3, dtype=np.float32)[y]).astype(np.float32)
+    same = ["same words"] * 80  # the text says nothing, the vectors say everything: a tie keeps the classifier alone
+    useless = heads.choose_tc_blend(
+        dataclasses.replace(cfg, tc_epochs=400), heads.SpanRows(clear, y, same, keys, never)
+    )
+    assert (useless["weight"], useless["boost"]) == (0.0, 0.0) and useless["oof_tc_micro_f1"]["w0 boost0"] == 1.0
+
+
+def test_repetition_boost_is_chosen_when_repeated_spans_are_repetition() -> None:
+    rep = PTC_TECHNIQUES.index("Repetition")
+    y = np.array([0, 0, 0, 0, rep, rep, rep, rep] * 10)
+    repeats = y == rep  # the classifier cannot see it (no signal in x); the repetition flag can
+    keys = [(f"art{i % 10}", i, i + 3) for i in range(80)]
+    cfg = dataclasses.replace(
+        TrainConfig(), tc_hidden=0, tc_epochs=60, tc_ngram_dim=0, tc_repetition_boosts=(0.5, 20.0), tc_weight_decay=1.0
+    )
+    x = np.random.default_rng(1).normal(size=(80, 3)).astype(np.float32)
+    choice = heads.choose_tc_blend(cfg, heads.SpanRows(x, y, ["w"] * 80, keys, repeats))
+    assert choice["weight"] == 0.0 and choice["boost"] == 20.0
+    table = choice["oof_tc_micro_f1"]
+    assert table["w0 boost20"] > table["w0 boost0.5"] and table["w0 boost20"] > table["w0 boost0"]
+
+
+def test_repetition_boost_raises_only_spans_that_repeat_an_earlier_phrase() -> None:
+    from newsaudit.models.audit_model import repetition_mask
+
+    text = "Our port, our jobs. They lie. OUR PORT! our portal"
+    first, second = (0, 8), (text.index("OUR PORT"), text.index("OUR PORT") + 8)
+    assert not repeats_earlier(text, *first) and repeats_earlier(text, *second)
+    assert not repeats_earlier(text, text.index("lie"), text.index("lie") + 3)
+    assert not repeats_earlier(text, len(text) - 6, len(text))  # "portal" is not "port"
+    mask = repetition_mask(text, [first, second])
+    assert mask.sum() == 1 and mask[1, PTC_TECHNIQUES.index("Repetition")] == 1
+
+
+def test_span_probabilities_blend_the_ngram_head_in_log_space() -> None:
+    item, tokens = _item()
+    rng = np.random.default_rng(3)
+    dim = 1 << 8
+    weights = {
+        "tcx_mean": np.zeros(4, np.float32),
+        "tcx_scale": np.ones(4, np.float32),
+        "tcx_w": rng.normal(size=(4, 14)).astype(np.float32),
+        "tcx_b": np.zeros(14, np.float32),
+        "tcn_idf": np.ones(dim, np.float32),
+        "tcn_w": rng.normal(size=(dim, 14)).astype(np.float16),
+        "tcn_b": np.zeros(14, np.float32),
+    }
+    spans = [(s, e) for _, s, e in item.techniques]
+    plain = FakeModel({"tc_head": {"blocks": ["state_mean"]}}, weights)
+    blended = FakeModel({"tc_head": {"blocks": ["state_mean"], "ngram_weight": 0.25}}, weights)
+    out = plain.heads(TEXT, tokens)
+    p0, p1 = plain.span_probs_many(out, spans), blended.span_probs_many(out, spans)
+    grams = technique_ngram_logits(weights, [TEXT[s:e] for s, e in spans])
+    for row, span in zip(grams, spans, strict=True):
+        g = row - np.log(np.exp(row - row.max()).sum()) - row.max()
+        expected = np.exp(0.75 * np.log(p0[span]) + 0.25 * g)
+        np.testing.assert_allclose(p1[span], expected / expected.sum(), rtol=1e-4, atol=1e-6)
+        assert abs(float(p1[span].sum()) - 1.0) < 1e-5
 
 
 def test_checkworthy_mixes_the_two_heads_logits() -> None:

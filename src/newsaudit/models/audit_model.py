@@ -18,10 +18,10 @@ import numpy as np
 
 from newsaudit.analysis.labels import ATTRIBUTION_ROLES, PTC_TECHNIQUES
 from newsaudit.errors import ModelError
-from newsaudit.models.chunking import runs, snap_to_words
+from newsaudit.models.chunking import runs, snap_to_words, trim_unpaired_quotes
 from newsaudit.models.encoder import MODELS_DIR, OnnxEncoder, shared_encoder
 from newsaudit.models.onnx_session import onnx_session
-from newsaudit.models.span_features import span_vector, tc_vector, tfidf_rows
+from newsaudit.models.span_features import repeats_earlier, span_vector, tc_vector, tfidf_rows
 from newsaudit.models.token_states import TokenStates, encode_texts
 
 DEFAULT_MODEL = MODELS_DIR / "newsaudit-multitask"
@@ -47,6 +47,38 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 def _softmax(x: np.ndarray) -> np.ndarray:
     e = np.exp(x - x.max(-1, keepdims=True))
     return e / e.sum(-1, keepdims=True)
+
+
+def _log_softmax(x: np.ndarray) -> np.ndarray:
+    z = x - x.max(-1, keepdims=True)
+    return z - np.log(np.exp(z).sum(-1, keepdims=True))
+
+
+def span_classifier_logits(weights: dict[str, np.ndarray], vec: np.ndarray) -> np.ndarray:
+    """Technique logits [..., 14] of the refit span classifier (`tcx_*`: standardise, optional ReLU layer, linear)."""
+    z = (vec - weights["tcx_mean"]) / weights["tcx_scale"]
+    if "tcx_w1" in weights:
+        z = np.maximum(z @ weights["tcx_w1"] + weights["tcx_b1"], 0.0)
+    return z @ weights["tcx_w"] + weights["tcx_b"]
+
+
+def technique_ngram_logits(weights: dict[str, np.ndarray], texts: Sequence[str]) -> np.ndarray:
+    """Technique logits [n, 14] of the hashed word/char n-gram tf-idf logistic head (`tcn_*`) over span texts."""
+    coef, bias = weights["tcn_w"], weights["tcn_b"]
+    rows = [val @ coef[idx].astype(np.float32) + bias for idx, val in tfidf_rows(texts, weights["tcn_idf"])]
+    return np.stack(rows).astype(np.float64) if rows else np.zeros((0, len(bias)))
+
+
+def repetition_mask(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+    """[n, 14] with 1 in the Repetition column of each span whose phrase already occurs earlier in the text."""
+    mask = np.zeros((len(spans), len(PTC_TECHNIQUES)))
+    mask[[repeats_earlier(text, s, e) for s, e in spans], PTC_TECHNIQUES.index("Repetition")] = 1.0
+    return mask
+
+
+def blend_log_probs(logits: np.ndarray, grams: np.ndarray, weight: float) -> np.ndarray:
+    """(1 - weight) x log-softmax of the span classifier + weight x log-softmax of the n-gram head."""
+    return (1.0 - weight) * _log_softmax(logits) + weight * _log_softmax(grams)
 
 
 class AuditModel:
@@ -129,10 +161,7 @@ class AuditModel:
         w = self.weights
         if not self.config.get("tc_head"):
             return vec @ w["tc_w"] + w["tc_b"]
-        z = (vec - w["tcx_mean"]) / w["tcx_scale"]
-        if "tcx_w1" in w:
-            z = np.maximum(z @ w["tcx_w1"] + w["tcx_b1"], 0.0)
-        return z @ w["tcx_w"] + w["tcx_b"]
+        return span_classifier_logits(w, vec)
 
     def span_probs_many(self, out: ModelOutput, spans: Sequence[tuple[int, int]]) -> dict[tuple[int, int], np.ndarray]:
         """P(technique) [14] for each given span, from the span classifier (uniform where no word piece overlaps)."""
@@ -142,6 +171,14 @@ class AuditModel:
         found = [span for span, vec in vecs.items() if vec is not None]
         if found:
             logits = self.span_logits(np.stack([vecs[span] for span in found]))
+            head = self.config.get("tc_head") or {}
+            w = float(head.get("ngram_weight", 0.0))
+            if w > 0:
+                grams = technique_ngram_logits(self.weights, [out.text[s:e] for s, e in found])
+                logits = blend_log_probs(logits, grams, w)
+            boost = float(head.get("repetition_boost", 0.0))
+            if boost:
+                logits = logits + boost * repetition_mask(out.text, found)
             for span, row in zip(found, logits, strict=True):
                 result[span] = _softmax(row).astype(np.float32)
         return result
@@ -267,8 +304,8 @@ def decode_si_spans(
 
     Hysteresis: runs of word pieces >= `low` (if 0 < low < threshold, else >= threshold) are kept when one of their
     word pieces reaches `threshold`. Dips of up to `gap` word pieces between two runs on the same line are filled
-    first; spans are snapped to whole words, spans overlapping after snapping are merged, and spans shorter than
-    `min_chars` characters are dropped.
+    first; spans are snapped to whole words and lose unpaired edge quotes, spans overlapping after that are merged,
+    and spans shorter than `min_chars` characters are dropped.
     """
     low = low if 0.0 < low < threshold else threshold
     flags = np.asarray(probs) >= low
@@ -281,7 +318,7 @@ def decode_si_spans(
     for i, j in runs(flags):
         if float(np.max(probs[i:j])) < threshold:
             continue
-        s, e = snap_to_words(text, offsets[i][0], offsets[j - 1][1])
+        s, e = trim_unpaired_quotes(text, *snap_to_words(text, offsets[i][0], offsets[j - 1][1]))
         if e <= s:
             continue
         if found and s < found[-1][1]:

@@ -33,6 +33,12 @@ def repetition_count(text: str, start: int, end: int) -> int:
     return max(0, _haystack(text).count(f" {phrase} ") - 1)
 
 
+def repeats_earlier(text: str, start: int, end: int) -> bool:
+    """Whether the span's normalised phrase (3+ characters) already occurs, as whole words, before the span."""
+    phrase = normalise(text[start:end])
+    return len(phrase) >= 3 and f" {phrase} " in f" {normalise(text[:start])} "
+
+
 @lru_cache(maxsize=8)
 def _haystack(text: str) -> str:
     """The normalised text padded with spaces, computed once per article rather than once per span."""

@@ -69,15 +69,33 @@ def _si_decoding_text(cfg: TrainConfig, metrics: dict) -> str:  # type: ignore[t
 
 def _tc_text(cfg: TrainConfig, metrics: dict) -> str:  # type: ignore[type-arg]
     refit = metrics.get("tc_refit")
-    if refit and refit.get("shipped") == "refit":
+    if refit and refit.get("shipped", "").startswith("refit"):
         kind = f"an MLP ({cfg.tc_hidden} ReLU units x {cfg.tc_seeds} seeds, averaged)" if cfg.tc_hidden else "softmax"
-        return (
+        text = (
             f"the technique span classifier, {kind} over 14 techniques on the blocks {list(cfg.tc_blocks)} "
             "(`newsaudit.models.span_features.tc_vector`: [mean, max] of the frozen encoder states over the span, "
             "log span length, log repetition count of its normalised phrase, and surface cues: word count, "
             "repetition of its content words elsewhere in the article, quotes, capitals, ! and ?, whole line, title, "
             "position, hand-written cue words per technique family)"
         )
+        cv = refit.get("blend_cv") or {}
+        if cv.get("weight"):
+            text += (
+                f", blended as {1 - cv['weight']:g} x its log-probabilities + {cv['weight']:g} x those of a "
+                "multinomial logistic regression over sublinear tf-idf of the span text's word 1-2-grams and in-word "
+                f"character 2-5-grams hashed into {cfg.tc_ngram_dim} buckets (C {cfg.tc_ngram_c:g})"
+            )
+        if cv.get("boost"):
+            text += (
+                f"; a span whose phrase already occurs earlier in the article gets +{cv['boost']:g} on its Repetition "
+                "log-probability"
+            )
+        if cv:
+            text += (
+                ". The blend weight and the boost were chosen by article-grouped 5-fold out-of-fold TC micro-F1 on "
+                f"the train spans ({', '.join(f'{k}: {f}' for k, f in cv['oof_tc_micro_f1'].items())})"
+            )
+        return text
     return (
         "the technique span classifier (softmax over 14 techniques on [mean, max] of adapter features over "
         "the span, log span length and log repetition count of the span's normalised phrase in the article)"
@@ -116,7 +134,8 @@ def _tc_selection(metrics: dict) -> str:  # type: ignore[type-arg]
     t = refit["tune_tc_micro_f1"]
     return (
         f"Span classifier selection on the PTC tune articles (TC micro-F1): joint head {t['joint']:.4f}, refit head "
-        f"{t['refit']:.4f}; shipped: {refit['shipped']}. PTC tune TC micro-F1 of the shipped model: "
+        f"{t['refit']:.4f}; shipped: {refit['shipped']} (the blend is chosen out of fold on the train spans, "
+        "not on tune). PTC tune TC micro-F1 of the shipped model: "
         f"{metrics.get('ptc_tune_tc_micro_f1', float('nan')):.4f}."
     )
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from newsaudit.analysis.labels import ATTRIBUTION_ROLES, PTC_TECHNIQUES
 from newsaudit.evaluation.splits import claimbuster_fold, ptc_is_dev
-from newsaudit.models.span_features import N_SCALARS, hashed_gram_counts, repetition_count, tc_unscaled
+from newsaudit.models.span_features import N_SCALARS, hashed_gram_counts, repeats_earlier, repetition_count, tc_unscaled
 from newsaudit.models.token_states import TokenStates
 from newsaudit.training.features import IGNORE, N_ROLE_TAGS, N_TECH, role_tags, technique_labels
 from newsaudit.training.multitask import TrainConfig, ptc_is_tune, seed_everything
@@ -368,9 +368,20 @@ def export_heads(model, dim: int, path: Path, si_model=None) -> None:  # type: i
 # -- technique span classifier, refit on the frozen encoder -----------------------------------------------------
 
 
-def tc_dataset(runtime, items, states) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
-    """Span vectors and technique indices of the gold spans, built by the runtime's own `span_features`."""
-    rows, labels = [], []
+@dataclass
+class SpanRows:
+    """The gold technique spans of PTC articles as classifier rows: vectors, technique indices, texts and keys."""
+
+    x: np.ndarray
+    y: np.ndarray
+    texts: list[str]
+    keys: list[tuple[str, int, int]]  # (article, start, end): copies of one span share a key
+    repeats: np.ndarray  # whether the span's phrase already occurs earlier in its article
+
+
+def tc_dataset(runtime, items, states) -> SpanRows:  # type: ignore[no-untyped-def]
+    """The gold spans' vectors (built by the runtime's own `span_features`), labels, texts and keys."""
+    rows, labels, texts, keys, repeats = [], [], [], [], []
     for item, st in zip(items, states, strict=True):
         out = runtime.heads(item.text, st)
         for k, s, e in item.techniques:
@@ -378,7 +389,67 @@ def tc_dataset(runtime, items, states) -> tuple[np.ndarray, np.ndarray]:  # type
             if vec is not None:
                 rows.append(vec)
                 labels.append(k)
-    return np.stack(rows).astype(np.float32), np.array(labels, dtype=np.int64)
+                texts.append(item.text[s:e])
+                keys.append((item.name, s, e))
+                repeats.append(repeats_earlier(item.text, s, e))
+    x, y = np.stack(rows).astype(np.float32), np.array(labels, dtype=np.int64)
+    return SpanRows(x, y, texts, keys, np.array(repeats, dtype=bool))
+
+
+def fit_tc_ngram(texts: list[str], y: np.ndarray, dim: int, c: float) -> dict[str, np.ndarray]:
+    """Multinomial logistic regression on the spans' hashed n-gram tf-idf: the `tcn_*` arrays of heads.npz."""
+    from sklearn.linear_model import LogisticRegression
+
+    counts = _gram_counts(texts, dim)
+    idf = gram_idf(counts)
+    clf = LogisticRegression(C=c, max_iter=2000).fit(gram_tfidf(counts, idf), y)
+    coef = np.zeros((dim, len(PTC_TECHNIQUES)), dtype=np.float32)
+    bias = np.full(len(PTC_TECHNIQUES), -30.0, dtype=np.float32)  # a technique absent from training never wins
+    coef[:, clf.classes_] = clf.coef_.T
+    bias[clf.classes_] = clf.intercept_
+    return {"tcn_idf": idf.astype(np.float32), "tcn_w": coef.astype(np.float16), "tcn_b": bias}
+
+
+def multiset_accuracy(log_probs: np.ndarray, y: np.ndarray, keys: list[tuple[str, int, int]]) -> float:
+    """TC micro-F1 over given spans: a span listed n times gets its n most likely techniques, matched as a multiset."""
+    from collections import Counter, defaultdict
+
+    copies: defaultdict[tuple[str, int, int], list[int]] = defaultdict(list)
+    for i, key in enumerate(keys):
+        copies[key].append(i)
+    hits = 0
+    for idx in copies.values():
+        pred = Counter(np.argsort(-log_probs[idx[0]], kind="stable")[: len(idx)].tolist())
+        hits += sum((pred & Counter(y[idx].tolist())).values())
+    return hits / len(y) if len(y) else 0.0
+
+
+def choose_tc_blend(cfg: TrainConfig, rows: SpanRows, folds: int = 5) -> dict:  # type: ignore[type-arg]
+    """Out-of-fold (article-grouped) TC micro-F1 of the span classifier blended with the n-gram head at each weight
+    in `cfg.tc_ngram_weights` (0 = classifier alone) and with each `cfg.tc_repetition_boosts` added to the Repetition
+    log-probability of spans that repeat an earlier phrase; returns the best "weight" and "boost" (ties: smaller)."""
+    from sklearn.model_selection import GroupKFold
+
+    from newsaudit.models.audit_model import _log_softmax, span_classifier_logits, technique_ngram_logits
+
+    n = len(PTC_TECHNIQUES)
+    mlp, grams = np.zeros((len(rows.y), n)), np.zeros((len(rows.y), n))
+    weights = (0.0, *cfg.tc_ngram_weights) if cfg.tc_ngram_dim else (0.0,)
+    for a, b in GroupKFold(folds).split(rows.x, rows.y, [name for name, _, _ in rows.keys]):
+        mlp[b] = _log_softmax(span_classifier_logits(fit_tc_head(cfg, rows.x[a], rows.y[a]), rows.x[b]))
+        if cfg.tc_ngram_dim:
+            ngram = fit_tc_ngram([rows.texts[i] for i in a], rows.y[a], cfg.tc_ngram_dim, cfg.tc_ngram_c)
+            grams[b] = _log_softmax(technique_ngram_logits(ngram, [rows.texts[i] for i in b]))
+    rep = np.zeros((len(rows.y), n))
+    rep[rows.repeats, PTC_TECHNIQUES.index("Repetition")] = 1.0
+    scores = {
+        (w, boost): multiset_accuracy((1 - w) * mlp + w * grams + boost * rep, rows.y, rows.keys)
+        for w in weights
+        for boost in (0.0, *cfg.tc_repetition_boosts)
+    }
+    w, boost = max(scores, key=lambda wb: (scores[wb], -wb[0], -wb[1]))
+    table = {f"w{w:g} boost{b:g}": round(f, 4) for (w, b), f in scores.items()}
+    return {"weight": w, "boost": boost, "oof_tc_micro_f1": table}
 
 
 def fit_tc_head(cfg: TrainConfig, x: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
@@ -473,19 +544,33 @@ def refit_span_classifier(cfg: TrainConfig, out_dir: Path, config: dict, train, 
         "kind": f"mlp{cfg.tc_hidden}" if cfg.tc_hidden else "logistic",
     }
     _write_model_files(out_dir, config, weights)
-    x, y = tc_dataset(AuditModel(out_dir), *train)
-    weights |= fit_tc_head(cfg, x, y)
+    rows = tc_dataset(AuditModel(out_dir), *train)
+    weights |= fit_tc_head(cfg, rows.x, rows.y)
     _write_model_files(out_dir, config, weights)
     refit_tune = tc_micro_f1(AuditModel(out_dir), *tune)
+    tune_f1 = {"joint": round(joint_tune, 4), "refit": round(refit_tune, 4)}
+    blend = None
+    if (cfg.tc_ngram_dim and cfg.tc_ngram_weights) or cfg.tc_repetition_boosts:
+        blend = choose_tc_blend(cfg, rows)
+        log.info("span classifier blend: %s", blend)
+        if blend["weight"] > 0:
+            weights |= fit_tc_ngram(rows.texts, rows.y, cfg.tc_ngram_dim, cfg.tc_ngram_c)
+            config["tc_head"]["ngram_weight"] = blend["weight"]
+        if blend["boost"] > 0:
+            config["tc_head"]["repetition_boost"] = blend["boost"]
+        _write_model_files(out_dir, config, weights)
+        tune_f1["refit+blend"] = round(tc_micro_f1(AuditModel(out_dir), *tune), 4)
     shipped = refit_tune > joint_tune
+    blended = blend is not None and (blend["weight"] > 0 or blend["boost"] > 0)
     if not shipped:
         config.pop("tc_head")
-        _write_model_files(out_dir, config, {k: v for k, v in weights.items() if not k.startswith("tcx_")})
+        _write_model_files(out_dir, config, {k: v for k, v in weights.items() if not k.startswith(("tcx_", "tcn_"))})
     info = {
-        "tune_tc_micro_f1": {"joint": round(joint_tune, 4), "refit": round(refit_tune, 4)},
-        "shipped": "refit" if shipped else "joint",
-        "train_spans": len(y),
-        "features": x.shape[1],
+        "tune_tc_micro_f1": tune_f1,
+        "shipped": ("refit+blend" if blended else "refit") if shipped else "joint",
+        "blend_cv": blend,
+        "train_spans": len(rows.y),
+        "features": rows.x.shape[1],
         "seconds": round(time.time() - t0, 1),
     }
     log.info("span classifier: %s", info)

@@ -55,6 +55,10 @@ class TrainConfig:
     tc_dropout: float = 0.0
     tc_epochs: int = 30
     tc_seeds: int = 1  # MLPs averaged (shipped as one wider MLP)
+    tc_ngram_dim: int = 0  # buckets of the span-text n-gram logistic head blended with the span classifier (0: none)
+    tc_ngram_c: float = 16.0  # its inverse L2 strength
+    tc_ngram_weights: tuple[float, ...] = (0.1, 0.2, 0.3)  # its share of the blended log-probabilities: candidates
+    tc_repetition_boosts: tuple[float, ...] = ()  # candidates added to log P(Repetition) of spans repeating a phrase
     # Check-worthiness: optional hashed word/char n-gram tf-idf logistic head, ensembled with the pooled-state head.
     cw_ngram_dim: int = 0  # 0: no n-gram head
     cw_ngram_c: float = 4.0  # inverse L2 strength of the n-gram logistic regression
@@ -69,7 +73,7 @@ class TrainConfig:
         unknown = sorted(set(data) - known)
         if unknown:
             raise InputError(f"unknown training option(s): {', '.join(unknown)}")
-        for key in ("cw_heads", "tc_blocks"):
+        for key in ("cw_heads", "tc_blocks", "tc_ngram_weights", "tc_repetition_boosts"):
             if key in data:
                 data[key] = tuple(data[key])
         return cls(**data)
