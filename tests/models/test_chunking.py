@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsaudit.models.chunking import merge_windows, runs, snap_to_words, windows
+from newsaudit.models.chunking import merge_windows, runs, snap_to_words, trim_unpaired_quotes, windows
 
 
 @settings(max_examples=40, deadline=None)
@@ -60,3 +60,29 @@ def test_snap_to_words_widens_partial_words() -> None:
     text = "The minister said hello."
     assert snap_to_words(text, 5, 9) == (4, 12)
     assert snap_to_words(text, 3, 13) == (4, 12)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(alphabet='ab ,"“”‘’«»', max_size=30), st.data())
+def test_trim_unpaired_quotes_stays_inside_and_leaves_no_unpaired_edge_quote(text: str, data: st.DataObject) -> None:
+    s = data.draw(st.integers(0, len(text)))
+    e = data.draw(st.integers(s, len(text)))
+    a, b = trim_unpaired_quotes(text, s, e)
+    assert s <= a <= b <= e
+    span = text[a:b]
+    assert span == span.strip() or (a, b) == (s, e)
+    if span:
+        assert not (span[0] == "“" and "”" not in span[1:])
+        assert not (span[-1] == "”" and "“" not in span[:-1])
+        assert not (span[0] == '"' and '"' not in span[1:])
+        assert trim_unpaired_quotes(text, a, b) == (a, b)  # idempotent
+
+
+def test_trim_unpaired_quotes_keeps_paired_quotes_and_apostrophes() -> None:
+    text = "He called it “a war on terror and left. The farmers’ “plan” failed."
+    s = text.index("“a war")
+    assert text[slice(*trim_unpaired_quotes(text, s, text.index(" and")))] == "a war on terror"
+    s = text.index("“plan")
+    assert trim_unpaired_quotes(text, s, s + 6) == (s, s + 6)
+    s = text.index("The farmers’")
+    assert text[slice(*trim_unpaired_quotes(text, s, s + 12))] == "The farmers’"

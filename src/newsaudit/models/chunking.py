@@ -76,3 +76,27 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+_OPENING = {'"': '"', "“": "”", "‘": "’", "«": "»"}
+_CLOSING = {"”": "“", "»": "«"}  # not ’, which is also an apostrophe ("the farmers’")
+
+
+def trim_unpaired_quotes(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading opening quote whose closing quote is not in [start, end), and a trailing closing quote whose
+    opening quote is not, with the whitespace they leave at the edge."""
+    while start < end:
+        span = text[start:end]
+        if span[0] in _OPENING and _OPENING[span[0]] not in span[1:]:
+            start += 1
+        elif (span[-1] in _CLOSING and _CLOSING[span[-1]] not in span[:-1]) or (
+            span[-1] == '"' and span.count('"') % 2 == 1 and len(span) > 1
+        ):
+            end -= 1
+        else:
+            break
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+    return start, end
