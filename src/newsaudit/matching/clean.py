@@ -1,4 +1,7 @@
-"""Query cleaning for claim matching: strip tweet furniture (links, handles, attribution line), split hashtags."""
+"""Query cleaning for claim matching: strip tweet furniture (links, handles, attribution line), split hashtags.
+
+Also what a query carries besides its words: the date of its attribution line (`query_date`) and its sentences
+(`query_sentences`), which the ranker's `date_match` and `dense_sent` features use."""
 
 from __future__ import annotations
 
@@ -17,6 +20,21 @@ _HANDLE = re.compile(r"(?<![\w@])@+(\w{1,30})")
 _HASHTAG = re.compile(r"#+(\w+)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
 _SPACE = re.compile(r"\s+")
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_ATTRIBUTION_DATE = re.compile(r"\(@\w{0,30}\)\s*([A-Z][a-z]{2,8})\.? (\d{1,2}), (\d{4})\s*$")
 _TRAIL_PUNCT = re.compile(r"\s+([,.;:!?])")
 
 
@@ -62,3 +80,23 @@ def clean_query(text: str, *, keep_author: bool = True, handles: str = "split") 
             break
         text = cleaned
     return text
+
+
+def query_date(text: str) -> tuple[int, int] | None:
+    """(year, month) of a trailing '— Name (@handle) Month D, YYYY' attribution line (CheckThat! tweets), if any."""
+    m = _ATTRIBUTION_DATE.search(html.unescape(text).rstrip())
+    if not m:
+        return None
+    name = m.group(1).lower()
+    month = next((i for i, full in enumerate(MONTHS, 1) if full.startswith(name)), 0)  # "Sep", "Sept", "September"
+    day, year = int(m.group(2)), int(m.group(3))
+    if not month or not 1 <= day <= 31 or not 1900 <= year <= 2100:
+        return None
+    return year, month
+
+
+def query_sentences(cleaned: str, min_words: int = 3) -> list[str]:
+    """The sentences of a cleaned query with at least `min_words` words: the pieces `dense_sent` embeds one by one."""
+    from newsaudit.analysis.segment import split_sentences
+
+    return [cleaned[s:e] for s, e in split_sentences(cleaned) if len(cleaned[s:e].split()) >= min_words]

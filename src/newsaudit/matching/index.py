@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from newsaudit.errors import InputError, QueryError, StoreError
-from newsaudit.matching.clean import clean_query
+from newsaudit.matching.clean import clean_query, query_date, query_sentences
 from newsaudit.matching.ranker import Ranker, candidate_features, default_ranker
 from newsaudit.matching.rerank import (
     CrossEncoderReranker,
@@ -442,6 +442,16 @@ class ClaimIndex:
             out[has] = self._title_vectors[rows[has]].astype(np.float32) @ qvec
         return out
 
+    def _sentence_dense(self, pos: np.ndarray, sentence_vecs: np.ndarray) -> np.ndarray:
+        """Best cosine of any query sentence [m, dim] with the text or title of each claim at `pos`."""
+        assert self._vectors is not None and self._title_vectors is not None
+        sims = self._vectors[pos].astype(np.float32) @ sentence_vecs.T
+        rows = self._title_row[pos]
+        has = np.flatnonzero(rows >= 0)
+        if len(has):
+            sims[has] = np.maximum(sims[has], self._title_vectors[rows[has]].astype(np.float32) @ sentence_vecs.T)
+        return sims.max(axis=1)
+
     def uses_ann(self) -> bool:
         return self.config.use_dense and len(self.ids) > self.config.exact_limit
 
@@ -499,13 +509,37 @@ class ClaimIndex:
         cleaned = [self.prepare_query(q) for q in queries]
         if not self.ids:
             return [[] for _ in queries]
+        dates = [query_date(q) for q in queries]  # the raw query: cleaning drops the attribution line
         qvecs = None
+        pieces: list[np.ndarray | None] = [None] * len(queries)
         if self.config.use_dense and self._vectors is not None:
             qvecs = _unit(query_vectors) if query_vectors is not None else _unit(self.embedder.embed(cleaned))
-        return [self._search_one(q, None if qvecs is None else qvecs[i], k) for i, q in enumerate(cleaned)]
+            if "dense_sent" in self.ranker.weights:
+                pieces = self.sentence_vectors(cleaned, qvecs)
+        return [
+            self._search_one(q, None if qvecs is None else qvecs[i], k, pieces[i], dates[i])
+            for i, q in enumerate(cleaned)
+        ]
 
-    def candidates(self, query: str, qvec: np.ndarray | None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """Candidate positions from both channels and their per-candidate raw channel scores."""
+    def sentence_vectors(self, cleaned: Sequence[str], qvecs: np.ndarray) -> list[np.ndarray | None]:
+        """Per cleaned query, unit vectors of its sentences (`query_sentences`), embedded in one batch.
+
+        A query that is one sentence reuses its own vector; one with no sentence of 3+ words gets None."""
+        split = [query_sentences(q) for q in cleaned]
+        todo = sorted({p for q, ps in zip(cleaned, split, strict=True) for p in ps if p != q})
+        vecs = dict(zip(todo, _unit(self.embedder.embed(todo)), strict=True)) if todo else {}
+        out: list[np.ndarray | None] = []
+        for i, (q, ps) in enumerate(zip(cleaned, split, strict=True)):
+            out.append(np.stack([qvecs[i] if p == q else vecs[p] for p in ps]) if ps else None)
+        return out
+
+    def candidates(
+        self, query: str, qvec: np.ndarray | None, sentence_vecs: np.ndarray | None = None
+    ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Candidate positions from both channels and their per-candidate raw channel scores.
+
+        With `sentence_vecs` ([m, dim], the query's sentences) the scores include "dense_sent": the best text or
+        title cosine of any sentence. Candidates come from the whole query either way."""
         n_cand = max(self.config.candidates, 1)
         pools: list[np.ndarray] = []
         bm25_all = None
@@ -531,16 +565,25 @@ class ClaimIndex:
         if qvec is not None and self._vectors is not None and self._title_vectors is not None:
             scores["dense"] = self._vectors[pos].astype(np.float32) @ qvec
             scores["title_dense"] = self._title_dense(pos, qvec)
+            if sentence_vecs is not None and len(sentence_vecs):
+                scores["dense_sent"] = self._sentence_dense(pos, sentence_vecs)
         else:
             scores["dense"] = scores["title_dense"] = np.zeros(len(pos), np.float32)
         return pos, scores
 
-    def _search_one(self, query: str, qvec: np.ndarray | None, k: int) -> list[Hit]:
-        pos, scores = self.candidates(query, qvec)
+    def _search_one(
+        self,
+        query: str,
+        qvec: np.ndarray | None,
+        k: int,
+        sentence_vecs: np.ndarray | None = None,
+        date: tuple[int, int] | None = None,
+    ) -> list[Hit]:
+        pos, scores = self.candidates(query, qvec, sentence_vecs)
         if len(pos) == 0:
             return []
         texts = [self.texts[p] for p in pos]
-        feats = candidate_features(query, texts, [self.titles[p] for p in pos], scores)
+        feats = candidate_features(query, texts, [self.titles[p] for p in pos], scores, query_date=date)
         final = share_duplicate_scores(self.ranker.score(feats), texts)
         order = np.argsort(-final, kind="stable")  # ties keep insertion order: the earlier copy first
         logits: dict[int, float] = {}

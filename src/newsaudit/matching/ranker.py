@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from newsaudit.errors import ModelError
+from newsaudit.matching.clean import MONTHS
 
 RANKER_FILE = Path(__file__).resolve().parent.parent / "models" / "claim-ranker" / "ranker.json"
 FEATURES = (
@@ -26,10 +27,17 @@ FEATURES = (
     "num_overlap",
     "num_extra",
     "ent_overlap",
+    "dense_sent",
+    "date_match",
 )
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _ENTITY = re.compile(r"\b[A-Z][\w-]+")
+# "May 2019", "May 3, 2019", "3 May 2019" (the day-first form through its "May 2019" tail), full month names only
+_MONTH_YEAR = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\.?,? "
+    r"(?:\d{1,2},? )?(\d{4})\b"
+)
 
 
 @dataclass
@@ -99,6 +107,11 @@ def _entities(text: str) -> set[str]:
     return {e.lower() for e in _ENTITY.findall(text)}
 
 
+def month_years(text: str) -> set[tuple[int, int]]:
+    """Every (year, month) a text names as 'Month YYYY' or 'Month D, YYYY'."""
+    return {(int(y), MONTHS.index(m.lower()) + 1) for m, y in _MONTH_YEAR.findall(text)}
+
+
 def _reciprocal_rank(values: np.ndarray) -> np.ndarray:
     order = np.argsort(-values, kind="stable")
     ranks = np.empty(len(values), dtype=np.float64)
@@ -107,9 +120,17 @@ def _reciprocal_rank(values: np.ndarray) -> np.ndarray:
 
 
 def candidate_features(
-    query: str, texts: Sequence[str], titles: Sequence[str | None], scores: dict[str, np.ndarray]
+    query: str,
+    texts: Sequence[str],
+    titles: Sequence[str | None],
+    scores: dict[str, np.ndarray],
+    *,
+    query_date: tuple[int, int] | None = None,
 ) -> dict[str, np.ndarray]:
-    """Every feature in FEATURES for each candidate of one query, from its channel scores and the texts."""
+    """Every feature in FEATURES for each candidate of one query, from its channel scores and the texts.
+
+    `scores` may hold "dense_sent" (best cosine of any query sentence); without it that feature is `dense_max`.
+    `query_date` is the query's (year, month) (`clean.query_date`); without it `date_match` is 0."""
     n = len(texts)
     q_words, q_nums = _words(query), _numbers(query)
     q_lower = {w.lower() for w in _WORD.findall(query)}
@@ -118,6 +139,8 @@ def candidate_features(
     num_overlap = np.zeros(n)
     num_extra = np.zeros(n)
     ent_overlap = np.zeros(n)
+    date_match = np.zeros(n)
+    month_name = MONTHS[query_date[1] - 1].capitalize() if query_date is not None else ""
     for i, (text, title) in enumerate(zip(texts, titles, strict=True)):
         doc = text + " " + (title or "")
         d_words = _words(doc)
@@ -133,10 +156,13 @@ def candidate_features(
         ents = _entities(text)
         if ents:
             ent_overlap[i] = sum(1 for e in ents if all(p in q_lower for p in _WORD.findall(e))) / len(ents)
+        if month_name and month_name in doc and query_date in month_years(doc):
+            date_match[i] = 1.0
     dense = np.asarray(scores["dense"], dtype=np.float64)
     title_dense = np.asarray(scores["title_dense"], dtype=np.float64)
     bm25_norm = np.asarray(scores["bm25_norm"], dtype=np.float64)
     dense_max = np.maximum(dense, title_dense)
+    dense_sent = np.asarray(scores["dense_sent"], dtype=np.float64) if "dense_sent" in scores else dense_max
     return {
         "bm25_norm": bm25_norm,
         "dense": dense,
@@ -149,4 +175,6 @@ def candidate_features(
         "num_overlap": num_overlap,
         "num_extra": num_extra,
         "ent_overlap": ent_overlap,
+        "dense_sent": dense_sent,
+        "date_match": date_match,
     }
