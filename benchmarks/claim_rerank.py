@@ -3,9 +3,10 @@
 Index: the CheckThat! 2020 verified claims (read from `--data` at run time; vectors from the `newsaudit eval checkthat`
 cache), searched with the first `--queries` train tweets; their query vectors are computed before timing, so the
 times are the search alone (BM25, dense, fusion and, when on, the cross-encoder over the top `depth` candidates).
-A ranker that uses `dense_sent` (`--ranker`, default the shipped one) embeds each query's sentences during search,
-uncached, so that cost is in the times. Without the data, a small set of made-up claims and queries is used
-instead. onnxruntime runs on `--threads` threads.
+A ranker that uses `dense_sent` (`--ranker`, default the shipped one) needs each query's sentence vectors during
+search, uncached, so that cost is in the times: pooled from the whole query's one encoder pass
+(`SentenceEmbedder.embed_with_spans`), which a multi-sentence query still runs when its vector is given. Without
+the data, a small set of made-up claims and queries is used instead. onnxruntime runs on `--threads` threads.
 
     flock /tmp/newsaudit-heavy.lock nice -n 5 python benchmarks/claim_rerank.py --depths 5 10 20 --queries 200
     ... --depths 5 --compare-ranker OLD_RANKER.json    # also: the shipped ranker against another, interleaved

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsaudit.matching.clean import MONTHS, clean_query, query_date, query_sentences
+from newsaudit.matching.clean import MONTHS, clean_query, query_date, query_sentence_spans, query_sentences
 from newsaudit.matching.index import ClaimIndex, ClaimItem
 from newsaudit.matching.ranker import FEATURES, Ranker, candidate_features, fusion_ranker, month_years
+from newsaudit.models.encoder import SpanEmbeddings
 
 VIEWS = Ranker({"bm25_norm": 0.25, "dense_max": 0.45, "dense_sent": 0.3, "date_match": 0.15}, name="views-test")
 NAMES = st.text(alphabet=st.sampled_from("abcdefghij KLMNOP"), min_size=1, max_size=20).filter(lambda s: s.strip())
@@ -138,3 +142,95 @@ def test_one_sentence_queries_and_old_rankers_embed_nothing_more(embedder, tmp_p
     calls = embedder.calls
     hits = loaded.search("It rained. Ferry fares rose by a third on the island route.", k=1)
     assert embedder.calls == calls + 1 and hits[0].id == "fare"
+
+
+class SpanHashEmbedder:
+    """Hashed bag of words (as conftest's HashEmbedder) that also pools spans in the same call, as
+    `SentenceEmbedder.embed_with_spans` does; counts its calls."""
+
+    dim = 64
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.span_calls: list[list[list[tuple[int, int]]]] = []
+
+    def _vectors(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                out[i, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dim] += 1.0
+        return out / np.clip(np.linalg.norm(out, axis=1, keepdims=True), 1e-12, None)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        self.calls += 1
+        return self._vectors(texts)
+
+    def embed_with_spans(self, texts: list[str], spans: list[list[tuple[int, int]]]) -> SpanEmbeddings:
+        self.span_calls.append(spans)
+        vectors = self.embed(texts)
+        rows = [self._vectors([t[s:e] for s, e in ss]) for t, ss in zip(texts, spans, strict=True)]
+        return SpanEmbeddings(vectors, [r.reshape(len(ss), self.dim) for r, ss in zip(rows, spans, strict=True)])
+
+
+def test_one_pass_embedders_pool_the_sentences_in_the_query_call() -> None:
+    embedder = SpanHashEmbedder()
+    index = ClaimIndex.build(CLAIMS, embedder, ranker=VIEWS)
+    query = "What a week it has been for all of us here. Ferry fares rose by a third on the island route!"
+    calls = embedder.calls
+    hit = next(h for h in index.search(query, k=4) if h.id == "fare")
+    assert embedder.calls == calls + 1  # one call: the query and its sentences
+    assert embedder.span_calls[-1] == [query_sentence_spans(index.prepare_query(query))]
+    both = index.search_many([query, "The bridge closed for repairs in May 2020."], k=4)
+    assert [h.components for h in both[0]] == [h.components for h in index.search(query, k=4)]  # batch-independent
+    assert abs(hit.components["dense_sent"] - 1.0) < 1e-5 and hit.components["dense_sent"] > hit.components["dense_max"]
+    qvec = embedder.embed([index.prepare_query(query)])[0]
+    given = next(h for h in index.search(query, k=4, query_vector=qvec) if h.id == "fare")
+    assert given.components == hit.components  # the given vector is the one the pass would make
+
+
+def test_one_pass_embedders_skip_the_encoder_for_given_one_sentence_queries() -> None:
+    embedder = SpanHashEmbedder()
+    index = ClaimIndex.build(CLAIMS, embedder, ranker=VIEWS)
+    query = "ferry fares rose on the island route"
+    qvec = embedder.embed([query])[0]
+    calls = embedder.calls
+    hit = index.search(query, k=1, query_vector=qvec)[0]
+    assert embedder.calls == calls and not embedder.span_calls  # nothing to embed
+    assert hit.components["dense_sent"] == hit.components["dense_max"]
+    vecs, pieces = index.query_vectors([query, "ok then", "Rain. Ferry fares rose by a third."])
+    assert pieces[0] is not None and np.array_equal(pieces[0], vecs[:1])  # one sentence: the query's own vector
+    assert pieces[1] is None  # no sentence of 3+ words
+    assert pieces[2] is not None and pieces[2].shape == (1, embedder.dim)  # "Rain." is too short to count
+    assert embedder.span_calls[-3:] == [[[]], [[]], [[(6, 34)]]]  # each query in its own pass
+
+
+def test_real_encoder_sentence_vectors_come_from_one_pass() -> None:
+    from newsaudit.models.encoder import SentenceEmbedder, shared_encoder
+
+    embedder = SentenceEmbedder(shared_encoder(None))
+    index = ClaimIndex.build(CLAIMS, embedder, ranker=VIEWS)
+    query = "What a week it has been for all of us here. Ferry fares rose by a third on the island route!"
+    vecs, pieces = index.query_vectors([query, "The bridge closed for repairs. It reopened in June."])
+    assert np.array_equal(vecs[:1], embedder.embed([query]))  # as alone, whatever came with it
+    assert pieces[0] is not None and pieces[0].shape == (2, vecs.shape[1])
+    hit = next(h for h in index.search(query, k=4) if h.id == "fare")
+    assert hit.components["dense_sent"] > hit.components["dense_max"]  # the second sentence is the claim
+
+
+def test_vector_cache_keeps_its_whole_vectors_and_passes_spans_through(embedder, tmp_path) -> None:
+    from newsaudit.matching.checkthat import VectorCache
+
+    texts = ["Ferry fares rose. The bridge closed for repairs.", "It rained all week on the island."]
+    spans = [[(0, 17), (18, 48)], []]
+    plain = VectorCache(embedder, "hash", tmp_path)  # its embedder has no embed_with_spans: spans embedded apart
+    found = plain.embed_with_spans(texts, spans)
+    assert np.array_equal(found.vectors, plain.embed(texts))
+    assert np.allclose(found.spans[0], embedder.embed([texts[0][:17], texts[0][18:]]))
+    assert found.spans[1].shape[0] == 0
+    one_pass = SpanHashEmbedder()
+    cache = VectorCache(one_pass, "hash", tmp_path)
+    cache.store[cache.key(texts[0])] = np.full(one_pass.dim, 0.125, np.float32)  # a vector the cache already had
+    found = cache.embed_with_spans(texts, spans)
+    assert one_pass.span_calls == [spans]
+    assert np.array_equal(found.vectors[0], cache.store[cache.key(texts[0])])
+    assert cache.key(texts[1]) in cache.store and np.array_equal(cache.embed([texts[1]])[0], found.vectors[1])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ import numpy as np
 from newsaudit.errors import InputError, RecordError
 from newsaudit.matching.factchecks import read_factchecks, unquote_field
 from newsaudit.matching.index import ClaimIndex, ClaimItem, Embedder, Hit
+from newsaudit.models.encoder import SpanEmbeddings
 
 DEFAULT_CACHE = Path("/tmp/newsaudit-cache")
 
@@ -95,6 +97,25 @@ class VectorCache:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([self.store[k] for k in keys])
+
+    def embed_with_spans(self, texts: list[str], spans: list[list[tuple[int, int]]]) -> SpanEmbeddings:
+        """The wrapped embedder's `embed_with_spans` (span vectors are not cached; an embedder without it embeds
+        the span texts on their own); whole-text vectors come from the cache where it has them, as `embed` gives."""
+        inner = getattr(self.embedder, "embed_with_spans", None)
+        if inner is None:
+            flat = [t[s:e] for t, ss in zip(texts, spans, strict=True) for s, e in ss]
+            vecs = self.embedder.embed(flat) if flat else np.zeros((0, 0), np.float32)
+            counts = np.cumsum([0] + [len(ss) for ss in spans])
+            return SpanEmbeddings(self.embed(texts), [vecs[a:b] for a, b in pairwise(counts)])
+        found = inner(texts, spans)
+        for i, text in enumerate(texts):
+            key = self.key(text)
+            if key in self.store:
+                found.vectors[i] = self.store[key]
+            else:
+                self.store[key] = np.asarray(found.vectors[i], dtype=np.float32)
+                self.dirty = True
+        return found
 
     def save(self) -> None:
         if self.path is None or not self.dirty:

@@ -95,8 +95,13 @@ def query_date(text: str) -> tuple[int, int] | None:
     return year, month
 
 
-def query_sentences(cleaned: str, min_words: int = 3) -> list[str]:
-    """The sentences of a cleaned query with at least `min_words` words: the pieces `dense_sent` embeds one by one."""
+def query_sentence_spans(cleaned: str, min_words: int = 3) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a cleaned query with at least `min_words` words: what `dense_sent` scores."""
     from newsaudit.analysis.segment import split_sentences
 
-    return [cleaned[s:e] for s, e in split_sentences(cleaned) if len(cleaned[s:e].split()) >= min_words]
+    return [(s, e) for s, e in split_sentences(cleaned) if len(cleaned[s:e].split()) >= min_words]
+
+
+def query_sentences(cleaned: str, min_words: int = 3) -> list[str]:
+    """The texts of `query_sentence_spans`."""
+    return [cleaned[s:e] for s, e in query_sentence_spans(cleaned, min_words)]

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from newsaudit.errors import InputError, QueryError, StoreError
-from newsaudit.matching.clean import clean_query, query_date, query_sentences
+from newsaudit.matching.clean import clean_query, query_date, query_sentence_spans, query_sentences
 from newsaudit.matching.ranker import Ranker, candidate_features, default_ranker
 from newsaudit.matching.rerank import (
     CrossEncoderReranker,
@@ -513,16 +513,49 @@ class ClaimIndex:
         qvecs = None
         pieces: list[np.ndarray | None] = [None] * len(queries)
         if self.config.use_dense and self._vectors is not None:
-            qvecs = _unit(query_vectors) if query_vectors is not None else _unit(self.embedder.embed(cleaned))
-            if "dense_sent" in self.ranker.weights:
-                pieces = self.sentence_vectors(cleaned, qvecs)
+            qvecs, pieces = self.query_vectors(cleaned, query_vectors, sentences="dense_sent" in self.ranker.weights)
         return [
             self._search_one(q, None if qvecs is None else qvecs[i], k, pieces[i], dates[i])
             for i, q in enumerate(cleaned)
         ]
 
+    def query_vectors(
+        self, cleaned: Sequence[str], given: np.ndarray | None = None, *, sentences: bool = True
+    ) -> tuple[np.ndarray, list[np.ndarray | None]]:
+        """Unit vectors of cleaned queries ([q, dim]; `given` ones are used as they are) and, with `sentences`, of
+        each query's sentences (`query_sentence_spans`; None for a query without a sentence of 3+ words).
+
+        An embedder with `embed_with_spans` (SentenceEmbedder) pools the sentences out of the whole query's one
+        encoder pass, so a query costs one pass, or none when its vector is given and it is one sentence (that
+        sentence's vector is the query's own). Each query runs alone there: the int8 encoder's states shift with
+        the other texts in a batch (cosine ~0.99 to itself), and a query's sentence vectors, like its results,
+        should not depend on which queries came with it. Other embedders embed the sentences in a second batch."""
+        spans = [query_sentence_spans(q) for q in cleaned] if sentences else [[] for _ in cleaned]
+        multi = [[] if ss == [(0, len(q))] else ss for q, ss in zip(cleaned, spans, strict=True)]
+        with_spans = getattr(self.embedder, "embed_with_spans", None) if sentences else None
+        if with_spans is None or (given is not None and not any(multi)):
+            qvecs = _unit(given) if given is not None else _unit(self.embedder.embed(list(cleaned)))
+            return qvecs, self.sentence_vectors(cleaned, qvecs) if sentences else [None] * len(cleaned)
+        whole: list[np.ndarray] = []
+        out: list[np.ndarray | None] = []
+        for i, (q, ss, ms) in enumerate(zip(cleaned, spans, multi, strict=True)):
+            if given is not None and not ms:  # nothing to pool: the given vector is all it needs
+                whole.append(_unit(given[i])[0])
+                out.append(None if not ss else whole[-1][None, :])
+                continue
+            found = with_spans([q], [ms])
+            whole.append(_unit(given[i] if given is not None else found.vectors[0])[0])
+            if not ss:
+                out.append(None)
+            elif not ms:  # the query is one sentence: its own vector
+                out.append(whole[-1][None, :])
+            else:
+                out.append(_unit(found.spans[0]))
+        return np.stack(whole), out
+
     def sentence_vectors(self, cleaned: Sequence[str], qvecs: np.ndarray) -> list[np.ndarray | None]:
-        """Per cleaned query, unit vectors of its sentences (`query_sentences`), embedded in one batch.
+        """Per cleaned query, unit vectors of its sentences (`query_sentences`), embedded in one batch: the
+        second-pass way, for embedders without `embed_with_spans`.
 
         A query that is one sentence reuses its own vector; one with no sentence of 3+ words gets None."""
         split = [query_sentences(q) for q in cleaned]

@@ -31,6 +31,24 @@ class Encoded:
     input_ids: np.ndarray
 
 
+@dataclass
+class SpanEmbeddings:
+    """One encoder pass over some texts: each whole text's vector and a vector per given character span of it."""
+
+    vectors: np.ndarray  # [n, dim] unit vectors, equal to `SentenceEmbedder.embed(texts)`
+    spans: list[np.ndarray]  # per text [len(its spans), dim]: unit vectors; a span with no word piece is all zeros
+    separate: int = 0  # how many spans ran past the truncation point and were embedded on their own
+
+
+def span_pieces(offsets: np.ndarray, start: int, end: int) -> np.ndarray:
+    """Indices of the word pieces (char `offsets` [p, 2]) that overlap text[start:end]; zero-width ones inside it."""
+    if len(offsets) == 0 or end <= start:
+        return np.zeros(0, dtype=np.int64)
+    a, b = offsets[:, 0], offsets[:, 1]
+    inside = (a < end) & ((b > start) | ((a == b) & (a >= start)))
+    return np.flatnonzero(inside)
+
+
 class OnnxEncoder:
     """A tokenizer.json + model.onnx folder; `model_dir` may point at any exported BERT-style encoder."""
 
@@ -121,6 +139,56 @@ class SentenceEmbedder:
             for j, i in enumerate(idx):
                 result[i] = pooled[j].astype(np.float32)
         return np.stack(result)  # type: ignore[arg-type]
+
+    def embed_with_spans(self, texts: list[str], spans: list[list[tuple[int, int]]]) -> SpanEmbeddings:
+        """`embed(texts)` plus, from the same encoder pass, a vector per (start, end) character span of each text.
+
+        A span's vector is the mean of the final states of the word pieces that overlap it ([CLS]/[SEP] left out,
+        unlike the whole text's), L2-normalised: the sentence in its context. A span with no word piece (only
+        spaces, or empty) gets a zero vector. A span reaching past the encoder's `max_length` truncation (long
+        texts) has no complete states in this pass, so it is embedded on its own, as `embed` would, in one extra
+        batch for all such spans; texts that fit need no second pass. The whole-text vectors are `embed(texts)`,
+        bit for bit (same batches, same pooling)."""
+        if len(spans) != len(texts):
+            raise ValueError(f"{len(texts)} texts but {len(spans)} span lists")
+        for text, text_spans in zip(texts, spans, strict=True):
+            for s, e in text_spans:
+                if not 0 <= s <= e <= len(text):
+                    raise ValueError(f"span ({s}, {e}) is outside a text of {len(text)} characters")
+        if not texts:
+            return SpanEmbeddings(np.zeros((0, 384), dtype=np.float32), [])
+        enc = self.encoder
+        limit = enc.max_length - 2
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        result: list[np.ndarray | None] = [None] * len(texts)
+        span_out: list[np.ndarray | None] = [None] * len(texts)
+        overflow: list[tuple[int, int]] = []  # (text, span) pairs embedded on their own
+        for b in range(0, len(order), self.batch_size):
+            idx = order[b : b + self.batch_size]
+            toks = enc.tokenize([texts[i] for i in idx])
+            hidden, mask = enc.run_ids([t[0][:limit] or [enc.pad_id] for t in toks])  # as `OnnxEncoder.encode`
+            m = mask[..., None].astype(np.float32)
+            pooled = (hidden * m).sum(1) / np.clip(m.sum(1), 1e-9, None)
+            pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+            for j, i in enumerate(idx):
+                result[i] = pooled[j].astype(np.float32)
+                offsets = np.asarray(toks[j][1], dtype=np.int64).reshape(-1, 2)
+                rows = np.zeros((len(spans[i]), hidden.shape[2]), dtype=np.float32)
+                for k, (s, e) in enumerate(spans[i]):
+                    pieces = span_pieces(offsets, s, e)
+                    if len(pieces) == 0:
+                        continue
+                    if pieces[-1] >= limit:
+                        overflow.append((i, k))
+                        continue
+                    v = hidden[j, 1 + pieces].mean(0)  # +1: [CLS] comes first
+                    rows[k] = v / max(float(np.linalg.norm(v)), 1e-12)
+                span_out[i] = rows
+        if overflow:
+            alone = self.embed([texts[i][slice(*spans[i][k])] for i, k in overflow])
+            for (i, k), v in zip(overflow, alone, strict=True):
+                span_out[i][k] = v  # type: ignore[index]
+        return SpanEmbeddings(np.stack(result), span_out, len(overflow))  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=8)

@@ -25,12 +25,10 @@ from newsaudit.matching.ranker import FEATURES, Ranker, candidate_features
 def collect(index, queries, qrels):  # type: ignore[no-untyped-def]
     """Per query: (query id, candidate ids, feature matrix [n, F], labels [n], candidate texts, duplicate groups).
 
-    Every feature is computed as search computes it, the sentence vectors (`dense_sent`) and the attribution date
-    (`date_match`) included, whatever the index's own ranker uses."""
+    Every feature is computed as search computes it (`ClaimIndex.query_vectors`), the sentence vectors (`dense_sent`)
+    and the attribution date (`date_match`) included, whatever the index's own ranker uses."""
     texts = [index.prepare_query(t) for _, t in queries]
-    qvecs = index.embedder.embed(texts)
-    qvecs = qvecs / np.linalg.norm(qvecs, axis=1, keepdims=True)
-    sentence_vecs = index.sentence_vectors(texts, qvecs)
+    qvecs, sentence_vecs = index.query_vectors(texts)  # as search: sentences pooled from the query's encoder pass
     groups = []
     for (qid, raw), text, qv, sv in zip(queries, texts, qvecs, sentence_vecs, strict=True):
         pos, scores = index.candidates(text, qv, sv)
@@ -103,7 +101,7 @@ def fit_fusion(groups, c: float = 0.0):  # type: ignore[no-untyped-def]
     return w, 0.0
 
 
-RANKER_NAMES = {"fusion": "claim-ranker-fusion-v2", "fusion+views": "claim-ranker-views-v3"}
+RANKER_NAMES = {"fusion": "claim-ranker-fusion-v2", "fusion+views": "claim-ranker-views-v4"}
 VIEW_GRID = [
     (w, a, c)
     for w in (0.2, 0.25, 0.3)
@@ -206,6 +204,7 @@ def main() -> None:
             or getattr(getattr(index.embedder, "embedder", None), "model_id", None),
             "tokenizer": "Snowball-stemmed BM25 tokens (newsaudit.matching.index.tokenize), k1 1.2, b 0.75",
             "candidates_per_channel": args.candidates,
+            "sentence_vectors": "pooled from each query's own encoder pass (SentenceEmbedder.embed_with_spans)",
             "method": best_method,
             "C": best_c,
             "cv_map5_train": round(cv[(best_method, best_c)], 4),
