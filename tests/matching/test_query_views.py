@@ -9,7 +9,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsaudit.matching.clean import MONTHS, clean_query, query_date, query_sentence_spans, query_sentences
+from newsaudit.analysis.lexicons import MONTH_NAMES
+from newsaudit.matching.clean import clean_query, query_date, query_sentence_spans, query_sentences
 from newsaudit.matching.index import ClaimIndex, ClaimItem
 from newsaudit.matching.ranker import FEATURES, Ranker, candidate_features, fusion_ranker, month_years
 from newsaudit.models.encoder import SpanEmbeddings
@@ -41,7 +42,7 @@ def test_query_date_reads_the_attribution_line() -> None:
     st.booleans(),
 )
 def test_query_date_round_trips(prefix: str, name: str, handle: str, month: int, day: int, year: int, abbr: bool):
-    month_name = MONTHS[month - 1].capitalize()
+    month_name = MONTH_NAMES[month - 1].capitalize()
     if abbr:
         month_name = month_name[:3]
     tweet = f"{prefix} — {name} (@{handle}) {month_name} {day}, {year}"
@@ -65,7 +66,7 @@ def test_month_years_in_claims() -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.sampled_from("ab .,"), max_size=30), st.integers(1, 12), st.integers(1900, 2099))
 def test_month_years_finds_any_month_year(noise: str, month: int, year: int) -> None:
-    text = f"{noise} in {MONTHS[month - 1].capitalize()} {year}. {noise}"
+    text = f"{noise} in {MONTH_NAMES[month - 1].capitalize()} {year}. {noise}"
     assert (year, month) in month_years(text)
 
 

@@ -863,22 +863,19 @@ LABEL_NOUNS = frozenset(
 )
 # Month abbreviations; segmentation treats a period after one as a possible sentence end.
 MONTH_ABBREVIATIONS = frozenset(["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"])
-MONTHS = (
-    frozenset(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ]
-    )
-    | MONTH_ABBREVIATIONS
+# Full month names in calendar order (index + 1 is the month number).
+MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 )
+MONTHS = frozenset(MONTH_NAMES) | MONTH_ABBREVIATIONS

@@ -8,6 +8,8 @@ from __future__ import annotations
 import html
 import re
 
+from newsaudit.analysis.lexicons import MONTH_NAMES
+
 _DATE = r"[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}"
 _ATTRIBUTION = re.compile(
     r"\s*[—–]\s*(?P<name>[^\n—–()]{0,80}?)\s*\(@\w{0,30}(?:\)\s*(?:" + _DATE + r"|[A-Z][a-z]{0,8}\s*$)?|\s*$)"
@@ -20,20 +22,6 @@ _HANDLE = re.compile(r"(?<![\w@])@+(\w{1,30})")
 _HASHTAG = re.compile(r"#+(\w+)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
 _SPACE = re.compile(r"\s+")
-MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
 _ATTRIBUTION_DATE = re.compile(r"\(@\w{0,30}\)\s*([A-Z][a-z]{2,8})\.? (\d{1,2}), (\d{4})\s*$")
 _TRAIL_PUNCT = re.compile(r"\s+([,.;:!?])")
 
@@ -88,7 +76,7 @@ def query_date(text: str) -> tuple[int, int] | None:
     if not m:
         return None
     name = m.group(1).lower()
-    month = next((i for i, full in enumerate(MONTHS, 1) if full.startswith(name)), 0)  # "Sep", "Sept", "September"
+    month = next((i for i, full in enumerate(MONTH_NAMES, 1) if full.startswith(name)), 0)  # "Sep", "Sept", "September"
     day, year = int(m.group(2)), int(m.group(3))
     if not month or not 1 <= day <= 31 or not 1900 <= year <= 2100:
         return None

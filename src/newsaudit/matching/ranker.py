@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from newsaudit.analysis.lexicons import MONTH_NAMES
 from newsaudit.errors import ModelError
-from newsaudit.matching.clean import MONTHS
 
 RANKER_FILE = Path(__file__).resolve().parent.parent / "models" / "claim-ranker" / "ranker.json"
 FEATURES = (
@@ -109,7 +109,7 @@ def _entities(text: str) -> set[str]:
 
 def month_years(text: str) -> set[tuple[int, int]]:
     """Every (year, month) a text names as 'Month YYYY' or 'Month D, YYYY'."""
-    return {(int(y), MONTHS.index(m.lower()) + 1) for m, y in _MONTH_YEAR.findall(text)}
+    return {(int(y), MONTH_NAMES.index(m.lower()) + 1) for m, y in _MONTH_YEAR.findall(text)}
 
 
 def _reciprocal_rank(values: np.ndarray) -> np.ndarray:
@@ -140,7 +140,7 @@ def candidate_features(
     num_extra = np.zeros(n)
     ent_overlap = np.zeros(n)
     date_match = np.zeros(n)
-    month_name = MONTHS[query_date[1] - 1].capitalize() if query_date is not None else ""
+    month_name = MONTH_NAMES[query_date[1] - 1].capitalize() if query_date is not None else ""
     for i, (text, title) in enumerate(zip(texts, titles, strict=True)):
         doc = text + " " + (title or "")
         d_words = _words(doc)
