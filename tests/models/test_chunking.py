@@ -41,12 +41,16 @@ def test_runs() -> None:
     assert runs(np.array([True, True])) == [(0, 2)]
 
 
+def _draw_span(text: str, data: st.DataObject) -> tuple[int, int]:
+    """Any [start, end) inside the text, empty spans included."""
+    start = data.draw(st.integers(0, len(text)))
+    return start, data.draw(st.integers(start, len(text)))
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.text(alphabet="ab -,.\n’'", max_size=40), st.data())
 def test_snap_to_words_stays_inside_and_trims(text: str, data: st.DataObject) -> None:
-    s = data.draw(st.integers(0, len(text)))
-    e = data.draw(st.integers(s, len(text)))
-    a, b = snap_to_words(text, s, e)
+    a, b = snap_to_words(text, *_draw_span(text, data))
     assert 0 <= a <= b <= len(text)
     span = text[a:b]
     assert span == span.strip()
@@ -65,8 +69,7 @@ def test_snap_to_words_widens_partial_words() -> None:
 @settings(max_examples=80, deadline=None)
 @given(st.text(alphabet='ab ,"“”‘’«»', max_size=30), st.data())
 def test_trim_unpaired_quotes_stays_inside_and_leaves_no_unpaired_edge_quote(text: str, data: st.DataObject) -> None:
-    s = data.draw(st.integers(0, len(text)))
-    e = data.draw(st.integers(s, len(text)))
+    s, e = _draw_span(text, data)
     a, b = trim_unpaired_quotes(text, s, e)
     assert s <= a <= b <= e
     span = text[a:b]
