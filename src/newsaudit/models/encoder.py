@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -128,17 +129,22 @@ class SentenceEmbedder:
         """Embeddings [len(texts), dim] as float32 unit vectors; batches sorted by length for speed."""
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         result: list[np.ndarray | None] = [None] * len(texts)
+        for idx, _, pooled in self._batches(texts):
+            for j, i in enumerate(idx):
+                result[i] = pooled[j]
+        return np.stack(result)  # type: ignore[arg-type]
+
+    def _batches(self, texts: list[str]) -> Iterator[tuple[list[int], Encoded, np.ndarray]]:
+        """Per length-sorted batch: the texts' indices, the encoder output and the unit mean-pooled vectors."""
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for b in range(0, len(order), self.batch_size):
             idx = order[b : b + self.batch_size]
             enc = self.encoder.encode([texts[i] for i in idx])
             m = enc.mask[..., None].astype(np.float32)
             pooled = (enc.hidden * m).sum(1) / np.clip(m.sum(1), 1e-9, None)
             pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
-            for j, i in enumerate(idx):
-                result[i] = pooled[j].astype(np.float32)
-        return np.stack(result)  # type: ignore[arg-type]
+            yield idx, enc, pooled.astype(np.float32)
 
     def embed_with_spans(self, texts: list[str], spans: list[list[tuple[int, int]]]) -> SpanEmbeddings:
         """`embed(texts)` plus, from the same encoder pass, a vector per (start, end) character span of each text.
@@ -157,32 +163,23 @@ class SentenceEmbedder:
                     raise ValueError(f"span ({s}, {e}) is outside a text of {len(text)} characters")
         if not texts:
             return SpanEmbeddings(np.zeros((0, 384), dtype=np.float32), [])
-        enc = self.encoder
-        limit = enc.max_length - 2
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         result: list[np.ndarray | None] = [None] * len(texts)
         span_out: list[np.ndarray | None] = [None] * len(texts)
         overflow: list[tuple[int, int]] = []  # (text, span) pairs embedded on their own
-        for b in range(0, len(order), self.batch_size):
-            idx = order[b : b + self.batch_size]
-            toks = enc.tokenize([texts[i] for i in idx])
-            hidden, mask = enc.run_ids([t[0][:limit] or [enc.pad_id] for t in toks])  # as `OnnxEncoder.encode`
-            m = mask[..., None].astype(np.float32)
-            pooled = (hidden * m).sum(1) / np.clip(m.sum(1), 1e-9, None)
-            pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        for idx, enc, pooled in self._batches(texts):
             for j, i in enumerate(idx):
-                result[i] = pooled[j].astype(np.float32)
-                offsets = np.asarray(toks[j][1], dtype=np.int64).reshape(-1, 2)
-                rows = np.zeros((len(spans[i]), hidden.shape[2]), dtype=np.float32)
+                result[i] = pooled[j]
+                offsets = np.asarray(enc.offsets[j], dtype=np.int64).reshape(-1, 2)
+                covered = int(offsets[-1, 1]) if len(offsets) else 0  # texts past `max_length` are cut after this
+                rows = np.zeros((len(spans[i]), enc.hidden.shape[2]), dtype=np.float32)
                 for k, (s, e) in enumerate(spans[i]):
-                    pieces = span_pieces(offsets, s, e)
-                    if len(pieces) == 0:
-                        continue
-                    if pieces[-1] >= limit:
+                    if texts[i][max(s, covered) : e].strip():
                         overflow.append((i, k))
                         continue
-                    v = hidden[j, 1 + pieces].mean(0)  # +1: [CLS] comes first
-                    rows[k] = v / max(float(np.linalg.norm(v)), 1e-12)
+                    pieces = span_pieces(offsets, s, e)
+                    if len(pieces):
+                        v = enc.hidden[j, 1 + pieces].mean(0)  # +1: [CLS] comes first
+                        rows[k] = v / max(float(np.linalg.norm(v)), 1e-12)
                 span_out[i] = rows
         if overflow:
             alone = self.embed([texts[i][slice(*spans[i][k])] for i, k in overflow])
