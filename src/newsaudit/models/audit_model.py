@@ -49,7 +49,8 @@ def _softmax(x: np.ndarray) -> np.ndarray:
     return e / e.sum(-1, keepdims=True)
 
 
-def _log_softmax(x: np.ndarray) -> np.ndarray:
+def log_softmax(x: np.ndarray) -> np.ndarray:
+    """log(softmax(x)) over the last axis, computed stably."""
     z = x - x.max(-1, keepdims=True)
     return z - np.log(np.exp(z).sum(-1, keepdims=True))
 
@@ -78,7 +79,7 @@ def repetition_mask(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
 
 def blend_log_probs(logits: np.ndarray, grams: np.ndarray, weight: float) -> np.ndarray:
     """(1 - weight) x log-softmax of the span classifier + weight x log-softmax of the n-gram head."""
-    return (1.0 - weight) * _log_softmax(logits) + weight * _log_softmax(grams)
+    return (1.0 - weight) * log_softmax(logits) + weight * log_softmax(grams)
 
 
 class AuditModel:

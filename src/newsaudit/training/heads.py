@@ -430,16 +430,16 @@ def choose_tc_blend(cfg: TrainConfig, rows: SpanRows, folds: int = 5) -> dict:  
     log-probability of spans that repeat an earlier phrase; returns the best "weight" and "boost" (ties: smaller)."""
     from sklearn.model_selection import GroupKFold
 
-    from newsaudit.models.audit_model import _log_softmax, span_classifier_logits, technique_ngram_logits
+    from newsaudit.models.audit_model import log_softmax, span_classifier_logits, technique_ngram_logits
 
     n = len(PTC_TECHNIQUES)
     mlp, grams = np.zeros((len(rows.y), n)), np.zeros((len(rows.y), n))
     weights = (0.0, *cfg.tc_ngram_weights) if cfg.tc_ngram_dim else (0.0,)
     for a, b in GroupKFold(folds).split(rows.x, rows.y, [name for name, _, _ in rows.keys]):
-        mlp[b] = _log_softmax(span_classifier_logits(fit_tc_head(cfg, rows.x[a], rows.y[a]), rows.x[b]))
+        mlp[b] = log_softmax(span_classifier_logits(fit_tc_head(cfg, rows.x[a], rows.y[a]), rows.x[b]))
         if cfg.tc_ngram_dim:
             ngram = fit_tc_ngram([rows.texts[i] for i in a], rows.y[a], cfg.tc_ngram_dim, cfg.tc_ngram_c)
-            grams[b] = _log_softmax(technique_ngram_logits(ngram, [rows.texts[i] for i in b]))
+            grams[b] = log_softmax(technique_ngram_logits(ngram, [rows.texts[i] for i in b]))
     rep = np.zeros((len(rows.y), n))
     rep[rows.repeats, PTC_TECHNIQUES.index("Repetition")] = 1.0
     scores = {
