@@ -139,6 +139,19 @@ def test_two_capitalised_words_naming_a_place_or_an_institution_are_not_a_person
     assert classify_source("the White House") == ("named", "organisation")
     assert classify_source("United Nations") == ("named", "organisation")
     assert classify_source("Ana Diaz") == ("named", "person")
+    assert classify_source("City Hall") == ("named", "organisation")
+    assert classify_source("Parliament House") == ("named", "organisation")
+
+
+def test_a_person_whose_surname_is_an_institution_word_is_a_person() -> None:
+    from newsaudit.analysis.attribution import classify_source
+
+    assert classify_source("John House") == ("named", "person")
+    assert classify_source("Mary Hall") == ("named", "person")
+    assert classify_source("the Town Hall") == ("named", "organisation")
+    text = "John House, a farmer in Iowa, said the drought was the worst he had seen."
+    (src,) = _sources(text)
+    assert src.span.text.startswith("John House") and src.subtype == "person"
 
 
 def test_they_refers_to_the_nearest_earlier_plural_source() -> None:

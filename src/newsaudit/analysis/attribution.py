@@ -1285,6 +1285,8 @@ def _named_subtype(words: list[str], caps: list[str]) -> SourceSubtype:
         return "person"
     names = [c for c in caps if c[:1].isupper() and c.lower() not in _DETERMINERS]
     if names and last in lx.INSTITUTION_LAST_WORDS:
+        if len(names) == 2 and words[0] not in _DETERMINERS and names[0].lower() not in lx.INSTITUTION_FIRST_WORDS:
+            return "person"  # "John House", "Mary Hall": a given name, then a surname that is an institution word
         return "organisation"  # "the White House", "United Nations", "City Hall"
     if names and (names[0].lower().strip(".") in lx.PLACE_FIRST_WORDS or last in lx.PLACE_LAST_WORDS):
         return "other"  # "New York", "Los Angeles", "Gaza Strip"

@@ -647,6 +647,10 @@ PLACE_LAST_WORDS = frozenset(
     ]
 )
 INSTITUTION_LAST_WORDS = frozenset(["house", "nations", "hall", "parliament", "assembly", "senate", "congress"])
+# First words that make "X House" / "X Hall" an institution rather than a person named e.g. "John House".
+INSTITUTION_FIRST_WORDS = frozenset(
+    ["white", "united", "city", "town", "county", "state", "parliament", "government", "federal", "national", "general"]
+)
 PERSONAL_PRONOUNS = frozenset(["he", "she", "i", "him", "her"])
 OTHER_PRONOUNS = frozenset(["they", "it", "who", "which", "them"])
 # Common irregular past-tense verbs: a relative pronoun's antecedent does not reach back past them ("met X, who").
