@@ -144,3 +144,13 @@ def test_any_sentences_get_unit_vectors_and_embed_is_unchanged(sentences: list[l
     found = embedder.embed_with_spans([text, text[:5]], [spans, []])
     assert np.array_equal(found.vectors, embedder.embed([text, text[:5]]))
     assert np.allclose(np.linalg.norm(found.spans[0], axis=1), 1.0, atol=1e-5)
+
+
+def test_default_embedding_of_a_text_does_not_depend_on_what_comes_with_it() -> None:
+    embedder = SentenceEmbedder(shared_encoder(None))
+    alone = embedder.embed([TEXTS[0]])
+    for others in ([TEXTS[0], TEXTS[3]], [TEXTS[3], TEXTS[1], TEXTS[0]]):
+        together = embedder.embed(others)
+        assert np.array_equal(together[others.index(TEXTS[0])], alone[0])
+    batched = SentenceEmbedder(shared_encoder(None), batch_size=8).embed([TEXTS[0], TEXTS[3]])[0]
+    assert not np.array_equal(batched, alone[0])  # what one text per pass avoids: int8 scales shared in a batch

@@ -143,7 +143,8 @@ def cached_embedder(model_dir: str | Path | None, cache: Path | None = DEFAULT_C
 
     folder = Path(model_dir) if model_dir else default_embedding_dir()
     embedder = SentenceEmbedder(OnnxEncoder(folder))
-    return embedder if cache is None else VectorCache(embedder, model_key(folder), cache)
+    key = f"{model_key(folder)}-b{embedder.batch_size}"  # batching changes int8 vectors: caches never mix them
+    return embedder if cache is None else VectorCache(embedder, key, cache)
 
 
 def rank_queries(index: ClaimIndex, queries: Sequence[tuple[str, str]], k: int) -> dict[str, list[Hit]]:
