@@ -11,7 +11,6 @@ not read.
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import logging
 import random
@@ -85,17 +84,23 @@ def split_train(qids: list[str], holdout: float, seed: int) -> tuple[set[str], s
 
 def base_index(data: Path, cache: Path) -> Any:
     """The BM25 ClaimIndex over the verified claims (text + title): the cheap first stage that mines negatives."""
+    return checkthat_index(data, "bm25", cache / "vectors")
+
+
+def checkthat_index(data: Path, ranker: str, cache: Path) -> Any:
+    """The ClaimIndex over the CheckThat! verified claims with `ranker`, vectors cached under `cache`, no re-ranker."""
     from newsaudit.evaluation.checkthat import build_checkthat_index
 
     ns = argparse.Namespace(
         data=data,
         model=None,
-        ranker="bm25",
+        ranker=ranker,
         no_titles=False,
         no_clean=False,
         candidates=None,
-        cache=cache / "vectors",
+        cache=cache,
         no_cache=False,
+        reranker="none",
     )
     return build_checkthat_index(ns)
 
@@ -108,14 +113,16 @@ def mine_candidates(index: Any, queries: list[tuple[str, str]], depth: int) -> d
     return {qid: [[h.id, round(h.components.get("bm25_norm", 0.0), 6)] for h in hits] for qid, hits in run.items()}
 
 
+def negatives_for(qid: str, cands: list[list[Any]], qrels: dict[str, set[str]], claims: dict) -> list[str]:
+    """A query's candidates ([claim id, score] pairs), best first, that are neither gold nor a copy of a gold claim."""
+    gold = qrels.get(qid, set())
+    keys = {claim_key(claims[c].text) for c in gold if c in claims}
+    return [c for c, _ in cands if c not in gold and claim_key(claims[c].text) not in keys]
+
+
 def hard_negatives(candidates: dict, qrels: dict[str, set[str]], claims: dict, depth: int) -> dict[str, list[str]]:
     """Per query: its top `depth` candidates that are neither gold nor a copy of a gold claim."""
-    out = {}
-    for qid, cands in candidates.items():
-        gold = {claim_key(claims[c].text) for c in qrels.get(qid, ()) if c in claims}
-        negatives = (c for c, _ in cands if c not in qrels.get(qid, ()) and claim_key(claims[c].text) not in gold)
-        out[qid] = list(itertools.islice(negatives, depth))
-    return out
+    return {qid: negatives_for(qid, cands, qrels, claims)[:depth] for qid, cands in candidates.items()}
 
 
 def score_pool(

@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from newsaudit.matching.index import claim_key
 from newsaudit.matching.rerank import FORMAT, encode_pairs, mix_scores, pair_document
+from newsaudit.training.claim_matcher import checkthat_index, negatives_for, split_train
 
 log = logging.getLogger("newsaudit.training.claim_reranker")
 CACHE = Path(".cache/claim-reranker")
@@ -59,7 +59,6 @@ class RerankerConfig:
 def load_split(data: Path, seed: int, holdout: float) -> dict[str, Any]:
     """Train tweets, qrels, claims and the (fit, held-out) query ids (same split as training.claim_matcher)."""
     from newsaudit.matching.checkthat import read_qrels, read_queries, read_vclaims
-    from newsaudit.training.claim_matcher import split_train
 
     root = data / "checkthat2020-t2"
     queries = read_queries(root / "train" / "tweets.queries.tsv")
@@ -109,27 +108,7 @@ def title_stage(data: Path, claims: dict, cfg: RerankerConfig, cache: Path) -> d
 
 def shipped_index(data: Path) -> Any:
     """The shipped first stage (fusion ranker, cached vectors) over the verified claims, without re-ranking."""
-    from newsaudit.evaluation.checkthat import build_checkthat_index
-
-    ns = argparse.Namespace(
-        data=data,
-        model=None,
-        ranker="default",
-        no_titles=False,
-        no_clean=False,
-        candidates=None,
-        cache=Path("/tmp/newsaudit-cache"),
-        no_cache=False,
-        reranker="none",
-    )
-    return build_checkthat_index(ns)
-
-
-def negatives_for(qid: str, cands: list[list[Any]], qrels: dict[str, set[str]], claims: dict) -> list[str]:
-    """A tweet's candidates, best first, that are neither gold nor a copy of a gold claim."""
-    gold = qrels.get(qid, set())
-    keys = {claim_key(claims[c].text) for c in gold if c in claims}
-    return [c for c, _ in cands if c not in gold and claim_key(claims[c].text) not in keys]
+    return checkthat_index(data, "default", Path("/tmp/newsaudit-cache"))
 
 
 def sample_group(negs: list[str], cfg: RerankerConfig, rng: random.Random) -> list[str]:
