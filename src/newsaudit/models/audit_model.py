@@ -123,8 +123,11 @@ class AuditModel:
 
     # -- persuasion techniques ---------------------------------------------------------------------------------
     def si_probs(self, out: ModelOutput) -> np.ndarray:
-        """P(any technique) per word piece: the SI tagger mixed with the joint "any" tagger (config `si_mix`)."""
+        """P(any technique) per word piece: the joint "any" tagger, mixed with the most likely technique tagger
+        (config `si_technique_mix`) and with the SI tagger if there is one (config `si_mix`)."""
         joint = out.tech[:, ANY]
+        if w := float(self.config.get("si_technique_mix", 0.0)):
+            joint = (1.0 - w) * joint + w * out.tech[:, :ANY].max(1)
         if out.si is None:
             return joint
         mix = float(self.config.get("si_mix", 1.0))

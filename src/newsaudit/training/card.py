@@ -50,6 +50,14 @@ def _si_decoding_text(cfg: TrainConfig, metrics: dict) -> str:  # type: ignore[t
         if metrics.get("si_head")
         else 'the joint "any technique" probability'
     )
+    if cfg.si_technique_mix:
+        w = cfg.si_technique_mix
+        source += f" mixed {1 - w:.2f} / {w:.2f} with the highest of the 14 technique taggers"
+    chosen = (
+        f"fixed in the config at {cfg.si_threshold}; the tune curve is below"
+        if cfg.si_threshold
+        else "chosen on the PTC tune articles"
+    )
     low = (
         f"; runs are grown down to `si_low` = threshold - {cfg.si_hysteresis} and kept only if they reach the "
         "threshold (hysteresis)"
@@ -60,8 +68,8 @@ def _si_decoding_text(cfg: TrainConfig, metrics: dict) -> str:  # type: ignore[t
         f"; spans shorter than `si_min_chars` = {cfg.si_min_chars} characters are dropped" if cfg.si_min_chars else ""
     )
     return (
-        f"- SI (`decode_si_spans`): per word piece, {source}; word pieces >= `si_threshold` (chosen on the PTC tune "
-        f"articles){low}; dips of up to `si_gap` = {cfg.si_gap} word pieces between runs filled (same line only), "
+        f"- SI (`decode_si_spans`): per word piece, {source}; word pieces >= `si_threshold` ({chosen}){low}; "
+        f"dips of up to `si_gap` = {cfg.si_gap} word pieces between runs filled (same line only), "
         f"snapped to whole words, overlapping spans merged{short}. Each span gets the span classifier's technique "
         "(`doc.techniques`); `label_spans` classifies given spans (TC)."
     )
@@ -164,8 +172,8 @@ def write_card(out_dir: Path, cfg: TrainConfig, metrics: dict, command: str) -> 
     per_tech = "\n".join(f"| {k} | {v:.4f} |" for k, v in sorted(ptc["tc_per_technique_f1"].items()))
     text = f"""# {cfg.name}
 
-Multi-task heads for newsaudit over the shipped int8 ONNX all-MiniLM-L6-v2 encoder (`models/minilm-l6-base`,
-frozen). One encoder pass per window of {cfg.window} word pieces (stride {cfg.runtime_stride}; overlapping states
+Multi-task heads for newsaudit over {_encoder_name(cfg)}.
+One encoder pass per window of {cfg.window} word pieces (stride {cfg.runtime_stride}; overlapping states
 are averaged, weighted towards window centres) feeds every head:
 
 - `heads.onnx`: {_adapter_text(cfg)} over the merged encoder states of the whole article, then 15 sigmoid token
@@ -175,12 +183,7 @@ are averaged, weighted towards window centres) feeds every head:
 - `config.json`: window, stride, calibrated SI threshold ({metrics.get("si_threshold", "see config.json")}),
   check-worthiness threshold, label names.
 
-Why a frozen encoder: the training machine had 2 CPU cores shared with ~7 other jobs (load average 9-14).
-Measured there: fine-tuning the top 2 encoder layers on cached states ran at ~500-1000 word pieces/s (2 threads),
-i.e. ~10-20 min per pass over the ~0.5M training word pieces, and computing the encoder states of the corpora once
-took ~15 min (int8 ONNX, 1 thread: ~800-900 word pieces/s; 2 threads under that load: only ~130-300). That left
-no room for fine-tuning epochs before the deadline. Heads trained on the runtime's own int8 states have no
-train/run mismatch, and the pipeline shares one encoder pass between all heads.
+{_encoder_text(cfg)}
 
 ## Decoding (post-processing in `newsaudit.models.audit_model`, settings in config.json)
 
@@ -249,7 +252,7 @@ Encoder states are cached under `.cache/training` (gitignored); with them and th
 (`heads-<seed>-<adapter>...pt`; `si-<seed>-...pt` for the SI tagger) the same command only refits the span classifier
 and the check-worthiness heads and
 re-evaluates (a few minutes); delete the checkpoint to retrain the token heads too.
-Folder size: {_size_mb(out_dir):.1f} MB (+ the 22 MB base encoder it shares).
+Folder size: {_size_mb(out_dir):.1f} MB (+ the 22 MB encoder {_encoder_folder(cfg)}).
 
 ## Limits
 
@@ -259,3 +262,34 @@ Scores are far below the issue's targets where marked "not met"; do not use its 
     path = out_dir / "MODEL_CARD.md"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def _encoder_name(cfg: TrainConfig) -> str:
+    if cfg.encoder:
+        return (
+            f"`models/{cfg.encoder}`, all-MiniLM-L6-v2 fine-tuned as a technique and role tagger on the training\n"
+            "articles below (`newsaudit.training.finetune`; its own MODEL_CARD.md), int8 ONNX"
+        )
+    return "the shipped int8 ONNX all-MiniLM-L6-v2 encoder (`models/minilm-l6-base`,\nfrozen)"
+
+
+def _encoder_folder(cfg: TrainConfig) -> str:
+    return f"`{cfg.encoder}`" if cfg.encoder else "it shares with claim matching"
+
+
+def _encoder_text(cfg: TrainConfig) -> str:
+    if cfg.encoder:
+        return (
+            "Why a fine-tuned encoder: the heads over the frozen base encoder reached PTC dev SI F1 0.357 and\n"
+            "PolNeAR dev source exact F1 0.36 (model relations); the fine-tuned states feed the same heads, trained\n"
+            "again on them. Claim matching keeps the base MiniLM, whose sentence embeddings fine-tuning would change.\n"
+            "The heads train on the fine-tuned encoder's own int8 states of the articles it was tuned on; thresholds\n"
+            "and epochs are chosen on the tune articles, which neither saw."
+        )
+    return (
+        "Why a frozen encoder: the training machine had 2 CPU cores shared with ~7 other jobs (load average\n"
+        "9-14). Measured there: fine-tuning the top 2 encoder layers on cached states ran at ~500-1000 word pieces/s\n"
+        "(2 threads), i.e. ~10-20 min per pass over the ~0.5M training word pieces, and computing the encoder states\n"
+        "of the corpora once took ~15 min. Heads trained on the runtime's own int8 states have no train/run\n"
+        "mismatch, and the pipeline shares one encoder pass between all heads."
+    )

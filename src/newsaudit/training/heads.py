@@ -871,7 +871,7 @@ def train_evaluate_export(cfg: TrainConfig, corpora, out_dir: Path, cache_dir: P
     )
     config = {
         "name": cfg.name,
-        "encoder": None,
+        "encoder": f"../{cfg.encoder}" if cfg.encoder else None,  # resolved against the heads folder
         "window": cfg.window,
         "stride": cfg.runtime_stride,
         "si_threshold": 0.5,
@@ -883,6 +883,7 @@ def train_evaluate_export(cfg: TrainConfig, corpora, out_dir: Path, cache_dir: P
         "role_merge_b": cfg.role_merge_b,
         "si_gap": cfg.si_gap,
         "si_mix": cfg.si_mix if si_model is not None else 0.0,
+        "si_technique_mix": cfg.si_technique_mix,
         "si_low": 0.0,
         "si_min_chars": cfg.si_min_chars,
         "techniques": list(PTC_TECHNIQUES),
@@ -892,6 +893,7 @@ def train_evaluate_export(cfg: TrainConfig, corpora, out_dir: Path, cache_dir: P
     (out_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n")
     runtime = AuditModel(out_dir)
     thr, curve = calibrate_si(runtime, [i for i, _ in ptc_tu], [s for _, s in ptc_tu], cfg.si_hysteresis)
+    thr = cfg.si_threshold or thr
     config["si_threshold"] = thr
     config["si_low"] = round(thr - cfg.si_hysteresis, 4) if cfg.si_hysteresis > 0 else 0.0
     (out_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n")

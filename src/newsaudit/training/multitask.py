@@ -22,6 +22,7 @@ class TrainConfig:
 
     seed: int = 13
     name: str = "newsaudit-multitask"
+    encoder: str = ""  # fine-tuned encoder folder next to the heads folder (newsaudit.training.finetune); "": base
     window: int = 254
     runtime_stride: int = 224
     polnear_fraction: float = 0.1
@@ -42,6 +43,8 @@ class TrainConfig:
     si_lr: float = 2e-3
     si_any_weight: float = 1.0  # loss weight of the "any technique" column relative to the 14 technique columns
     si_mix: float = 1.0  # SI probability = si_mix * SI head + (1 - si_mix) * joint "any" tagger (chosen on tune)
+    si_technique_mix: float = 0.0  # SI probability mixes in the most likely of the 14 technique taggers by this share
+    si_threshold: float = 0.0  # fixed SI threshold; 0: the one maximising SI F1 on the PTC tune articles
     si_hysteresis: float = 0.0  # SI decoding: spans grow while >= threshold - this, kept if they reach the threshold
     si_min_chars: int = 0  # SI decoding: spans shorter than this are dropped
     max_pos_weight: float = 8.0

@@ -45,17 +45,38 @@ class Corpora:
     cb_pooled: object
 
 
-def extract_all(cfg: TrainConfig, data_dir: Path, cache_dir: Path, threads: int, skip: tuple[str, ...] = ()) -> Corpora:
+def encoder_dir(cfg: TrainConfig, out_root: Path) -> Path | None:
+    """The fine-tuned encoder the heads run on (`cfg.encoder`, a folder next to the heads folder); None: base MiniLM."""
+    return out_root / cfg.encoder if cfg.encoder else None
+
+
+def run_cache(cfg: TrainConfig, out_root: Path, cache_dir: Path) -> Path:
+    """Where states and trained heads are cached: one subfolder per fine-tuned encoder, named by its digest."""
+    from newsaudit.models.encoder import encoder_id
+
+    folder = encoder_dir(cfg, out_root)
+    return cache_dir / encoder_id(folder) if folder is not None else cache_dir
+
+
+def extract_all(
+    cfg: TrainConfig,
+    data_dir: Path,
+    cache_dir: Path,
+    threads: int,
+    skip: tuple[str, ...] = (),
+    encoder: Path | None = None,
+) -> Corpora:
     """Load the corpora and their encoder states (PTC first: it matters most; ClaimBuster last).
 
-    `skip` names corpora (ptc, polnear, claimbuster) whose states are not computed here (another process does them).
+    `skip` names corpora (ptc, polnear, claimbuster) whose states are not computed here (another process does them);
+    `encoder` is the encoder folder (default: the base MiniLM).
     """
     from newsaudit.models.encoder import OnnxEncoder
     from newsaudit.training.data import load_claimbuster, load_polnear, load_ptc
     from newsaudit.training.extract import corpus_states, pooled_sentences
     from newsaudit.training.multitask import polnear_in_sample
 
-    encoder = OnnxEncoder(threads=threads)
+    encoder = OnnxEncoder(threads=threads) if encoder is None else OnnxEncoder(encoder, threads=threads)
     w, s = cfg.window, cfg.runtime_stride
     ptc = load_ptc(data_dir)
     ptc_states = (
@@ -92,7 +113,8 @@ def train_and_export(
     torch.set_num_threads(threads)
     cfg = TrainConfig.load(config_path)
     started = time.time()
-    corpora = extract_all(cfg, data_dir, cache_dir, threads, skip)
+    cache_dir = run_cache(cfg, out_root, cache_dir)
+    corpora = extract_all(cfg, data_dir, cache_dir, threads, skip, encoder_dir(cfg, out_root))
     log.info("features ready after %.0f s", time.time() - started)
     if stage == "extract":
         return None
