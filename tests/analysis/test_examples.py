@@ -22,8 +22,10 @@ def test_isil_vague_sources(isil_doc: Document) -> None:
     # "those who were convinced ...": a relative pronoun is typed by what it stands for, whoever found the relation
     assert sources.get("who", ("vague",))[0] == "vague"
     # "... militants are openly complaining ... They feel that ...": the plural pronoun stands for the militants
+    # (a "They" whose nearest plural source is two paragraphs back, "numerous experts", stays unresolved)
     they = [a.source for a in isil_doc.attributions if a.source and a.source.span.text == "They"]
-    assert they and all(s.refers_to is not None and s.refers_to.text.endswith("militants") for s in they)
+    assert any(s.refers_to is not None and s.refers_to.text.endswith("militants") for s in they)
+    assert all(s.refers_to is None or s.refers_to.text.endswith("militants") for s in they)
 
 
 def test_isil_relay(isil_doc: Document) -> None:

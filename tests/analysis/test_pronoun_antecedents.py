@@ -172,6 +172,15 @@ def test_they_without_a_plural_source_keeps_no_antecedent() -> None:
     assert they.span.text == "They" and they.refers_to is None and they.kind == "vague"
 
 
+def test_they_does_not_reach_back_over_a_whole_paragraph() -> None:
+    last_para = "Several dock workers said the pay had been cut.\n\n"
+    they_para = "They said the night shift would end."
+    for between, linked in [("", True), ("The pier is old.\n\n", False), ("The pier is old.\n", False)]:
+        text = last_para + between + they_para
+        workers, they = _sources(text)
+        assert they.span.text == "They" and (they.refers_to == workers.span) is linked, between
+
+
 def test_plural_phrases() -> None:
     from newsaudit.analysis.attribution import _is_plural
 

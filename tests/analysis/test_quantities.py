@@ -70,6 +70,33 @@ def test_quantities_link_to_covering_attribution_or_are_unsourced() -> None:
     assert q50.unsourced
 
 
+def test_a_number_before_all_of_its_sentences_attribution_is_the_writers() -> None:
+    from newsaudit.analysis.quantities import find_quantities
+    from newsaudit.document import Attribution, Source, Span
+
+    text = "The closure cost 1,200 jobs, in what union leaders are calling a betrayal of 300 families."
+    doc = analyze(text)
+    at = text.index
+    source = Source(Span.of(text, at("union"), at(" are")), "vague")
+    content = Span.of(text, at("a betrayal"), at(" of 300"))  # content cut short: 300 is still theirs
+    doc.attributions = [Attribution(content, source, Span.of(text, at("are"), at(" a betrayal")), 0.9, "model")]
+    q1200, q300 = find_quantities(doc)
+    assert q1200.value == 1200 and q1200.unsourced
+    assert q300.value == 300 and q300.attribution == 0
+
+
+def test_a_doubtful_model_relation_does_not_source_a_number() -> None:
+    from dataclasses import replace
+
+    from newsaudit.analysis.quantities import SOURCING_CONFIDENCE, find_quantities
+
+    doc = analyze("The mayor said that 400 homes were flooded.")
+    for confidence, sourced in [(1.0, True), (SOURCING_CONFIDENCE, True), (SOURCING_CONFIDENCE - 0.01, False)]:
+        doc.attributions = [replace(doc.attributions[0], confidence=confidence, origin="model")]
+        (q400,) = find_quantities(doc)
+        assert q400.unsourced is not sourced, confidence
+
+
 def test_four_digit_counts_are_not_years() -> None:
     assert [(q.value, q.counts, q.unit) for q in _qs("It sent 2000 troops and paid 1500 euros.")] == [
         (2000, "troops", None),

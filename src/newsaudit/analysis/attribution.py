@@ -481,7 +481,7 @@ def resolve_pronouns(text: str, atts: list[Attribution]) -> list[Attribution]:
     # "who"/"which": the noun phrase just before them; "I": the writer (self); "he"/"she": the nearest earlier
     # person source, else the nearest earlier personal name (named/person), else vague; "it": the nearest earlier
     # organisation, outlet or other named source; "they"/"them": the nearest earlier plural source within
-    # _PLURAL_REACH characters. refers_to is None for "I" and when nothing was found.
+    # _PLURAL_REACH characters and at most one paragraph back. refers_to is None for "I" and when nothing was found.
     resolved: list[Attribution] = []
     for att in atts:
         src = att.source
@@ -513,7 +513,7 @@ def resolve_pronouns(text: str, atts: list[Attribution]) -> list[Attribution]:
                     kind, subtype, refers_to = prev.kind, prev.subtype, prev.span
             elif word in ("they", "them"):
                 prev = _previous_source(resolved, lambda ps: _is_plural(ps.span.text))
-                if prev is not None and src.span.start - prev.span.end <= _PLURAL_REACH:
+                if prev is not None and _near_enough(text, prev.span.end, src.span.start):
                     kind, subtype, refers_to = prev.kind, prev.subtype, prev.span
             source = Source(src.span, kind, subtype, refers_to)
             att = Attribution(att.content, source, att.cue, att.confidence, att.origin)
@@ -580,6 +580,13 @@ def _antecedent(text: str, start: int) -> tuple[int, int] | None:
 
 
 _PLURAL_REACH = 1500  # characters: "they" is not resolved to a source further back than this
+_PARAGRAPH_BREAK = re.compile(r"\n\s*")
+
+
+def _near_enough(text: str, antecedent_end: int, pronoun_start: int) -> bool:
+    """True when a plural antecedent is within _PLURAL_REACH characters, in the pronoun's paragraph or the last."""
+    gap = text[antecedent_end:pronoun_start]
+    return len(gap) <= _PLURAL_REACH and len(_PARAGRAPH_BREAK.findall(gap)) <= 1
 
 
 def _is_plural(phrase: str) -> bool:

@@ -1,8 +1,10 @@
 """Quantities: numbers in digits and words with unit, rate, counted noun and approximation, linked to attributions.
 
 Years, dates, clock times, ordinals and label numbers ("Article 5", "COVID-19") are not quantities and are skipped.
-A quantity's `attribution` is the attribution whose content covers it, or whose cue sits in the same sentence;
-None means the number is unsourced.
+A quantity's `attribution` is the attribution whose content covers it, or whose cue sits in the same sentence
+(when the number does not come before all its spans); None means the number is unsourced. Only a relation held
+with confidence >= `SOURCING_CONFIDENCE` (every rule relation; model relations from that probability up) sources a
+number: a doubtful relation does not clear the flag.
 """
 
 from __future__ import annotations
@@ -180,11 +182,16 @@ def _word_value(phrase: str) -> float | None:
     return total + current
 
 
+# The model's own bar for a relation the rules cannot place (`attribution_model.MIN_UNPLACED_CONFIDENCE`).
+SOURCING_CONFIDENCE = 0.6
+
+
 def find_quantities(doc: Document) -> list[Quantity]:
     """Every quantity in the text, in order, linked to the attribution covering it (None: unsourced)."""
     text = doc.text
     sentences = doc.sentences or [Sentence(0, len(text))]
     by_sentence = attribution_by_sentence(doc) if doc.sentences else {}
+    by_sentence = {i: j for i, j in by_sentence.items() if doc.attributions[j].confidence >= SOURCING_CONFIDENCE}
     out: list[Quantity] = []
     for index, sent in enumerate(sentences):
         for q in _sentence_quantities(text, sent.start, sent.end):
@@ -193,11 +200,16 @@ def find_quantities(doc: Document) -> list[Quantity]:
 
 
 def _link(q: Quantity, sentence_attribution: int | None, attributions: list[Attribution]) -> Quantity:
-    """The attribution whose content covers the quantity, else the one that covers its sentence."""
+    """The attribution whose content covers the quantity, else the one that covers its sentence, unless the
+    quantity comes before all of that one's spans ("1,200 jobs went, in what unions call a betrayal": the writer's)."""
     for i, att in enumerate(attributions):
-        if att.content.contains(q.span):
+        if att.confidence >= SOURCING_CONFIDENCE and att.content.contains(q.span):
             return _with_attribution(q, i)
-    return q if sentence_attribution is None else _with_attribution(q, sentence_attribution)
+    if sentence_attribution is None:
+        return q
+    att = attributions[sentence_attribution]
+    spans = [s for s in (att.source.span if att.source else None, att.cue, att.content) if s is not None]
+    return q if q.span.end <= min(s.start for s in spans) else _with_attribution(q, sentence_attribution)
 
 
 def _with_attribution(q: Quantity, index: int) -> Quantity:
