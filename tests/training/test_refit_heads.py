@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("torch")
 pytest.importorskip("sklearn")
@@ -248,3 +250,23 @@ def test_shipped_config_names_known_span_blocks() -> None:
 
     cfg = TrainConfig.load(Path(__file__).resolve().parents[2] / "training" / "configs" / "multitask.toml")
     assert set(cfg.tc_blocks) <= set(TC_BLOCKS)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["our", "port", "Port", "portal", "jobs", "_", "it's", "İzmir", "ŉ", "...", " ", "\n"]),
+        min_size=1,
+        max_size=30,
+    ),
+    st.data(),
+)
+def test_repeats_earlier_equals_a_search_of_the_normalised_prefix(parts: list[str], data: st.DataObject) -> None:
+    from newsaudit.models.span_features import normalise
+
+    text = " ".join(parts)
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    phrase = normalise(text[start:end])
+    expected = len(phrase) >= 3 and f" {phrase} " in f" {normalise(text[:start])} "
+    assert repeats_earlier(text, start, end) == expected

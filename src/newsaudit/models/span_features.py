@@ -6,6 +6,7 @@ Training builds its matrices with these same functions, so the runtime sees exac
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import zlib
@@ -36,7 +37,34 @@ def repetition_count(text: str, start: int, end: int) -> int:
 def repeats_earlier(text: str, start: int, end: int) -> bool:
     """Whether the span's normalised phrase (3+ characters) already occurs, as whole words, before the span."""
     phrase = normalise(text[start:end])
-    return len(phrase) >= 3 and f" {phrase} " in f" {normalise(text[:start])} "
+    if len(phrase) < 3:
+        return False
+    starts, ends, cuts, haystack = _word_index(text)
+    k = bisect.bisect_right(ends, start)  # words wholly before the span
+    if k < len(starts) and starts[k] < start:  # the span starts inside a word: normalise the prefix itself
+        return f" {phrase} " in f" {normalise(text[:start])} "
+    return haystack.find(f" {phrase} ", 0, cuts[k]) >= 0
+
+
+_WORD_RUN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def _normal_word(run: str) -> str:
+    """`normalise` of one word run: its lower case, unless lower-casing made a non-word character ("İ")."""
+    low = run.lower()
+    return normalise(low) if _NON_WORD.search(low) else low
+
+
+@lru_cache(maxsize=8)
+def _word_index(text: str) -> tuple[list[int], list[int], list[int], str]:
+    """The text's word runs (starts, ends), its normalised form, and where the first k words end in that form."""
+    runs = [(m.start(), m.end(), _normal_word(m.group(0))) for m in _WORD_RUN.finditer(text)]
+    runs = [r for r in runs if r[2]]
+    haystack, cuts = " ", [1]
+    for _, _, word in runs:
+        haystack += word + " "
+        cuts.append(len(haystack))
+    return [r[0] for r in runs], [r[1] for r in runs], cuts, haystack
 
 
 @lru_cache(maxsize=8)
@@ -203,24 +231,29 @@ def _bucket(gram: str, dim: int) -> int:
     return zlib.crc32(gram.encode("utf-8")) % dim
 
 
-@lru_cache(maxsize=65536)
-def _word_buckets(word: str, dim: int) -> tuple[int, ...]:
-    """Buckets of one word's own grams (its unigram and its character 2-5-grams): words recur, so hash them once."""
+@lru_cache(maxsize=131072)
+def _word_hashes(word: str) -> tuple[int, ...]:
+    """crc32 of one word's own grams (its unigram and its character 2-5-grams): words recur, so hash them once,
+    for every bucket count (a bucket is the hash modulo the count)."""
     padded = f" {_DIGIT.sub('0', word)} "
     grams = [f"w:{word}"]
     for n in range(2, 6):
         grams += [f"c:{padded[k : k + n]}" for k in range(len(padded) - n + 1)]
-    return tuple(_bucket(g, dim) for g in grams)
+    return tuple(zlib.crc32(g.encode("utf-8")) for g in grams)
 
 
 def hashed_gram_counts(text: str, dim: int) -> dict[int, int]:
     """Counts of a sentence's word 1-2-grams and in-word character 2-5-grams (digits as 0) in `dim` crc32 buckets."""
+    idx, counts = _gram_buckets(text, dim)
+    return dict(zip(idx.tolist(), counts.tolist(), strict=True))
+
+
+def _gram_buckets(text: str, dim: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct buckets of `hashed_gram_counts` (sorted) and their counts."""
     words = _WORD.findall(text.lower())
-    counts: Counter[int] = Counter()
-    for w in words:
-        counts.update(_word_buckets(w, dim))
-    counts.update(_bucket(f"b:{a} {b}", dim) for a, b in itertools.pairwise(words))
-    return dict(counts)
+    flat = [h for w in words for h in _word_hashes(w)]
+    flat += [zlib.crc32(f"b:{a} {b}".encode()) for a, b in itertools.pairwise(words)]
+    return np.unique(np.array(flat, dtype=np.int64) % dim, return_counts=True)
 
 
 def tfidf_rows(texts: Sequence[str], idf: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -228,9 +261,7 @@ def tfidf_rows(texts: Sequence[str], idf: np.ndarray) -> list[tuple[np.ndarray, 
     dim = len(idf)
     rows = []
     for text in texts:
-        counts = hashed_gram_counts(text, dim)
-        idx = np.fromiter(counts, dtype=np.int64, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        idx, tf = _gram_buckets(text, dim)
         val = (1.0 + np.log(tf)) * idf[idx] if len(idx) else tf
         norm = float(np.sqrt((val**2).sum())) if len(idx) else 0.0
         rows.append((idx, (val / norm if norm > 0 else val).astype(np.float32)))
