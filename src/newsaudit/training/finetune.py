@@ -43,7 +43,7 @@ class FinetuneConfig:
     batch_size: int = 8
     window: int = 254  # word pieces per training window, as at run time
     stride: int = 224
-    polnear_fraction: float = 0.3  # the heads' PolNeAR sample (`polnear_in_sample`)
+    polnear_fraction: float = 0.5  # the heads' PolNeAR sample (`polnear_in_sample`)
     max_pos_weight: float = 8.0  # cap of the per-technique positive weights
     role_weight: float = 1.0  # loss weight of a PolNeAR window relative to a PTC one
 
