@@ -13,6 +13,7 @@ import re
 
 from newsaudit.analysis import lexicons as lx
 from newsaudit.analysis.attribution import attribution_by_sentence
+from newsaudit.analysis.attribution_model import MIN_UNPLACED_CONFIDENCE
 from newsaudit.document import Attribution, Document, Quantity, Sentence, Span
 
 _NUM_WORDS = sorted((w for w in lx.NUMBER_WORDS if " " not in w), key=len, reverse=True)
@@ -182,8 +183,8 @@ def _word_value(phrase: str) -> float | None:
     return total + current
 
 
-# The model's own bar for a relation the rules cannot place (`attribution_model.MIN_UNPLACED_CONFIDENCE`).
-SOURCING_CONFIDENCE = 0.6
+# A relation sources a number from the bar a model relation the rules cannot place must clear to be kept at all.
+SOURCING_CONFIDENCE = MIN_UNPLACED_CONFIDENCE
 
 
 def find_quantities(doc: Document) -> list[Quantity]:

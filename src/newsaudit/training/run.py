@@ -71,12 +71,12 @@ def extract_all(
     `skip` names corpora (ptc, polnear, claimbuster) whose states are not computed here (another process does them);
     `encoder` is the encoder folder (default: the base MiniLM).
     """
-    from newsaudit.models.encoder import OnnxEncoder
+    from newsaudit.models.encoder import BASE_ENCODER, OnnxEncoder
     from newsaudit.training.data import load_claimbuster, load_polnear, load_ptc
     from newsaudit.training.extract import corpus_states, pooled_sentences
     from newsaudit.training.multitask import polnear_in_sample
 
-    encoder = OnnxEncoder(threads=threads) if encoder is None else OnnxEncoder(encoder, threads=threads)
+    encoder = OnnxEncoder(encoder or BASE_ENCODER, threads=threads)
     w, s = cfg.window, cfg.runtime_stride
     ptc = load_ptc(data_dir)
     ptc_states = (
