@@ -17,7 +17,14 @@ pytest.importorskip("sklearn")
 
 from newsaudit.analysis.labels import PTC_TECHNIQUES
 from newsaudit.models.audit_model import AuditModel, ModelOutput, technique_ngram_logits
-from newsaudit.models.span_features import N_TEXT_CUES, length_repetition, repeats_earlier, text_cues, tfidf_rows
+from newsaudit.models.span_features import (
+    N_TEXT_CUES,
+    length_repetition,
+    repeats_earlier,
+    repetition_count,
+    text_cues,
+    tfidf_rows,
+)
 from newsaudit.models.token_states import TokenStates
 from newsaudit.training import heads
 from newsaudit.training.data import TaggedText
@@ -270,3 +277,5 @@ def test_repeats_earlier_equals_a_search_of_the_normalised_prefix(parts: list[st
     phrase = normalise(text[start:end])
     expected = len(phrase) >= 3 and f" {phrase} " in f" {normalise(text[:start])} "
     assert repeats_earlier(text, start, end) == expected
+    others = max(0, f" {normalise(text)} ".count(f" {phrase} ") - 1) if len(phrase) >= 3 else 0
+    assert repetition_count(text, start, end) == others

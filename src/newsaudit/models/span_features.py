@@ -31,7 +31,7 @@ def repetition_count(text: str, start: int, end: int) -> int:
     phrase = normalise(text[start:end])
     if len(phrase) < 3:
         return 0
-    return max(0, _haystack(text).count(f" {phrase} ") - 1)
+    return max(0, _word_index(text)[3].count(f" {phrase} ") - 1)
 
 
 def repeats_earlier(text: str, start: int, end: int) -> bool:
@@ -57,7 +57,8 @@ def _normal_word(run: str) -> str:
 
 @lru_cache(maxsize=8)
 def _word_index(text: str) -> tuple[list[int], list[int], list[int], str]:
-    """The text's word runs (starts, ends), its normalised form, and where the first k words end in that form."""
+    """The text's word runs (starts, ends), its normalised form padded with spaces, and where the first k words end
+    in that form; computed once per article rather than once per span."""
     runs = [(m.start(), m.end(), _normal_word(m.group(0))) for m in _WORD_RUN.finditer(text)]
     runs = [r for r in runs if r[2]]
     haystack, cuts = " ", [1]
@@ -65,12 +66,6 @@ def _word_index(text: str) -> tuple[list[int], list[int], list[int], str]:
         haystack += word + " "
         cuts.append(len(haystack))
     return [r[0] for r in runs], [r[1] for r in runs], cuts, haystack
-
-
-@lru_cache(maxsize=8)
-def _haystack(text: str) -> str:
-    """The normalised text padded with spaces, computed once per article rather than once per span."""
-    return f" {normalise(text)} "
 
 
 N_SCALARS = 2
