@@ -111,13 +111,42 @@ def _tc_text(cfg: TrainConfig, metrics: dict) -> str:  # type: ignore[type-arg]
 
 
 def _cw_text(cb: dict) -> str:  # type: ignore[type-arg]
+    if cb["chosen"].startswith("fine-tuned"):
+        mix = (
+            f", mixed in logit space with weight {cb['ngram_weight']} on a logistic regression over sublinear tf-idf "
+            f"of word 1-2-grams and in-word character 2-5-grams hashed into {cb['ngram_dim']} buckets"
+            if cb["chosen"].endswith("+ngram")
+            else ""
+        )
+        return (
+            "a linear layer on the mean-pooled encoder states of a sentence, trained together with the encoder "
+            f"(`newsaudit.training.finetune_checkworthy`){mix}"
+        )
     if cb["chosen"].endswith("+ngram"):
         return (
-            f"{cb['chosen']}: an MLP on mean-pooled encoder states of a sentence, mixed in logit space with weight "
-            f"{cb['ngram_weight']} on a logistic regression over sublinear tf-idf of word 1-2-grams and in-word "
-            f"character 2-5-grams hashed into {cb['ngram_dim']} buckets (`span_features.tfidf_rows`)"
+            f"{cb['chosen']}: a {cb['chosen'].removesuffix('+ngram')} head on mean-pooled encoder states of a "
+            f"sentence, mixed in logit space with weight {cb['ngram_weight']} on a logistic regression over sublinear "
+            "tf-idf of word 1-2-grams and in-word character 2-5-grams hashed into "
+            f"{cb['ngram_dim']} buckets (`span_features.tfidf_rows`)"
         )
     return f"{cb['chosen']} on mean-pooled encoder states of a sentence"
+
+
+def _cw_data_text(cb: dict, sentences: int) -> str:  # type: ignore[type-arg]
+    intro = f"- ClaimBuster `kfold_25ncs.csv` ({sentences} sentences): 4-fold CV, shared folds (`claimbuster_fold`)."
+    if cb["chosen"].startswith("fine-tuned"):
+        return (
+            f"{intro} The\n  encoder learnt check-worthiness in a second fine-tuning stage; for the CV, each fold "
+            "trained its own copy of that stage\n  on the other three folds (threshold chosen on a held-out tenth of "
+            "them). The shipped encoder and head ran the stage\n  on all sentences, with the threshold from its own "
+            "held-out tenth."
+        )
+    return (
+        f"{intro} The\n  encoder never saw ClaimBuster; each fold's head is fit on the other three folds and its "
+        "threshold (and, for the\n  n-gram ensemble, the mixing weight) is chosen on a held-out third of those "
+        "training folds. The shipped head is fit\n  on all sentences, with the mean of the folds' thresholds and "
+        "weights."
+    )
 
 
 def _si_history(metrics: dict) -> str:  # type: ignore[type-arg]
@@ -211,10 +240,7 @@ are averaged, weighted towards window centres) feeds every head:
 - PolNeAR train/: {d["polnear_train_articles"]} articles (a deterministic {cfg.polnear_fraction:.0%} sample without the
   `polnear_is_tune` articles; CPU budget), first annotator per article. Reported on dev/ ({d["polnear_dev_articles"]}
   articles), which was not used for tuning.
-- ClaimBuster `kfold_25ncs.csv` ({d["claimbuster_sentences"]} sentences): 4-fold CV with the shared folds
-  (`claimbuster_fold`). The encoder never saw ClaimBuster; each fold's head is fit on the other three folds and its
-  threshold (and, for the n-gram ensemble, the mixing weight) is chosen on a held-out third of those training
-  folds. The shipped head is fit on all sentences, with the mean of the folds' thresholds and weights.
+{_cw_data_text(cb, d["claimbuster_sentences"])}
 
 ## Held-out metrics (computed through the runtime `AuditModel`, i.e. the shipped files)
 

@@ -187,11 +187,11 @@ def finetune(cfg: FinetuneConfig, data_dir: Path, cache: Path, threads: int) -> 
     steps = cfg.epochs * len(_batches(train, cfg.batch_size, random.Random(0)))
     sched = get_linear_schedule_with_warmup(opt, int(cfg.warmup * steps), steps)
     history: list[dict] = []  # type: ignore[type-arg]
-    run_dir = cache / f"run-{cfg.seed}-{cfg.epochs}-{cfg.lr}-{cfg.polnear_fraction}"
-    last = run_dir / "epoch-0"
+    folder = run_dir(cache, cfg)
+    last = folder / "epoch-0"
     for epoch in range(1, cfg.epochs + 1):
         batches = _batches(train, cfg.batch_size, rng)
-        ckpt = run_dir / f"epoch-{epoch}"
+        ckpt = folder / f"epoch-{epoch}"
         if (ckpt / "state.pt").exists():  # resume: restore weights, optimiser and schedule, skip the epoch
             state = torch.load(ckpt / "state.pt", weights_only=False)
             model.load_state_dict(state["model"])
@@ -235,6 +235,11 @@ def finetune(cfg: FinetuneConfig, data_dir: Path, cache: Path, threads: int) -> 
         )
         last = ckpt
     return last, history
+
+
+def run_dir(cache: Path, cfg: FinetuneConfig) -> Path:
+    """Where one run's epoch checkpoints are cached."""
+    return cache / f"run-{cfg.seed}-{cfg.epochs}-{cfg.lr}-{cfg.polnear_fraction}"
 
 
 def _chunks(items: list[TrainWindow], size: int) -> list[list[TrainWindow]]:

@@ -22,6 +22,7 @@ from newsaudit.evaluation.splits import claimbuster_fold, ptc_is_dev
 from newsaudit.models.span_features import N_SCALARS, hashed_gram_counts, repeats_earlier, repetition_count, tc_unscaled
 from newsaudit.models.token_states import TokenStates
 from newsaudit.training.features import IGNORE, N_ROLE_TAGS, N_TECH, role_tags, technique_labels
+from newsaudit.training.finetune_checkworthy import HEAD_FILE
 from newsaudit.training.multitask import TrainConfig, ptc_is_tune, seed_everything
 
 log = logging.getLogger(__name__)
@@ -746,6 +747,29 @@ def checkworthiness_cv(
     return chosen, weights
 
 
+def finetuned_checkworthiness(path: Path, dim: int, sentences: list) -> tuple[dict, dict]:  # type: ignore[type-arg]
+    """The check-worthiness head trained with the encoder (`finetune_checkworthy`) and its fold runs' 4-fold CV.
+
+    When that CV chose to mix in the n-gram head, it is refit here on all `sentences` (ClaimBuster).
+    """
+    head = json.loads(path.read_text(encoding="utf-8"))
+    weights = {
+        "cw_mean": np.zeros(dim, np.float32),
+        "cw_scale": np.ones(dim, np.float32),
+        "cw_w": np.asarray(head["weight"], np.float32),
+        "cw_b": np.float32(head["bias"]).reshape(()),
+    }
+    metrics = {"heads": {"fine-tuned": head["cv"]}, "chosen": "fine-tuned", "threshold": head["threshold"]}
+    blend = head.get("ngram")
+    if blend:
+        counts = _gram_counts([s.text for s in sentences], blend["ngram_dim"])
+        idf, coef, bias = _fit_ngram(counts, np.array([s.label for s in sentences]), blend["ngram_c"])
+        weights |= {"cw_ng_idf": idf, "cw_ng_w": coef, "cw_ng_b": np.float32(bias).reshape(())}
+        metrics["heads"]["fine-tuned+ngram"] = blend
+        metrics |= {"chosen": "fine-tuned+ngram"} | {k: blend[k] for k in ("ngram_weight", "ngram_dim")}
+    return metrics, weights
+
+
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
@@ -860,7 +884,11 @@ def train_evaluate_export(cfg: TrainConfig, corpora, out_dir: Path, cache_dir: P
     if cfg.si_head:
         ptc_train = build_windows([i for i, _ in ptc_tr], [s for _, s in ptc_tr], "ptc")
         si_model, si_info = load_or_train_si(cfg, ptc_train, tune, cache_dir)
-    cw_metrics, cw_weights = checkworthiness_cv(corpora, cfg.seed, cfg.cw_heads, cfg.cw_ngram_dim, cfg.cw_ngram_c)
+    tuned = out_dir.parent / cfg.encoder / HEAD_FILE if cfg.encoder else None
+    if tuned is not None and tuned.exists():  # the encoder learnt check-worthiness itself: ship its head
+        cw_metrics, cw_weights = finetuned_checkworthiness(tuned, dim, corpora.cb)
+    else:
+        cw_metrics, cw_weights = checkworthiness_cv(corpora, cfg.seed, cfg.cw_heads, cfg.cw_ngram_dim, cfg.cw_ngram_c)
     out_dir.mkdir(parents=True, exist_ok=True)
     export_heads(model, dim, out_dir / "heads.onnx", si_model)
     np.savez(

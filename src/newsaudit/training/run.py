@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsaudit.training.finetune_checkworthy import HEAD_FILE
 from newsaudit.training.multitask import TrainConfig
 
 log = logging.getLogger("newsaudit.training")
@@ -114,7 +115,10 @@ def train_and_export(
     cfg = TrainConfig.load(config_path)
     started = time.time()
     cache_dir = run_cache(cfg, out_root, cache_dir)
-    corpora = extract_all(cfg, data_dir, cache_dir, threads, skip, encoder_dir(cfg, out_root))
+    encoder = encoder_dir(cfg, out_root)
+    if encoder is not None and (encoder / HEAD_FILE).exists():  # its own check-worthiness head ships: no pooling
+        skip = (*skip, "claimbuster")
+    corpora = extract_all(cfg, data_dir, cache_dir, threads, skip, encoder)
     log.info("features ready after %.0f s", time.time() - started)
     if stage == "extract":
         return None
