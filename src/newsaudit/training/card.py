@@ -139,7 +139,7 @@ def _cw_data_text(cb: dict, sentences: int) -> str:  # type: ignore[type-arg]
             f"{intro} The\n  encoder learnt check-worthiness in a second fine-tuning stage; for the CV, each fold "
             "trained its own copy of that stage\n  on the other three folds (threshold chosen on a held-out tenth of "
             "them). The shipped encoder and head ran the stage\n  on all sentences, with the threshold from its own "
-            "held-out tenth."
+            "held-out tenth (with the n-gram mix: the folds' mean weight\n  and threshold)."
         )
     return (
         f"{intro} The\n  encoder never saw ClaimBuster; each fold's head is fit on the other three folds and its "
