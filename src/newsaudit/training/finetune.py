@@ -291,12 +291,9 @@ def main(argv: list[str] | None = None) -> int:
     cfg = FinetuneConfig(**{k: getattr(args, k) for k in asdict(FinetuneConfig())})
     command = "python -m newsaudit.training.finetune " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
     ckpt, history = finetune(cfg, args.data, args.cache, args.threads)
-    from newsaudit.training.export import base_model_dir, export_encoder
+    from newsaudit.training.export import base_model_dir, copy_tokenizer_files, export_encoder
 
-    (ckpt / "tokenizer.json").write_bytes((base_model_dir() / "tokenizer.json").read_bytes())
-    for name in ("tokenizer_config.json", "vocab.txt", "special_tokens_map.json"):
-        if (base_model_dir() / name).exists():
-            (ckpt / name).write_bytes((base_model_dir() / name).read_bytes())
+    copy_tokenizer_files(base_model_dir(), ckpt)
     export_encoder(ckpt, args.out)
     write_encoder_card(args.out, cfg, history, command)
     print(json.dumps({"encoder": str(args.out), "history": history}))

@@ -47,15 +47,10 @@ class CheckworthyConfig:
     keep_weight: float = 5.0  # weight of the mean squared change of the tagger's token states (0: let them drift)
 
 
-def _schedule(step: int, total: int, warmup: float) -> float:
-    rise = max(1, int(warmup * total))
-    return step / rise if step < rise else max(0.0, (total - step) / max(1, total - rise))
-
-
 def train_run(cfg: CheckworthyConfig, init: Path, data_dir: Path, fold: int | None, out: Path, threads: int) -> dict:  # type: ignore[type-arg]
     """Train on every fold but `fold` (all sentences when None); write the run's result (and weights) under `out`."""
     import torch
-    from transformers import BertModel
+    from transformers import BertModel, get_linear_schedule_with_warmup
 
     done = out / "result.json"
     if done.exists():
@@ -87,7 +82,7 @@ def train_run(cfg: CheckworthyConfig, init: Path, data_dir: Path, fold: int | No
     )
     per_epoch = (len(train) + cfg.batch_size - 1) // cfg.batch_size
     total = cfg.epochs * per_epoch
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: _schedule(s, total, cfg.warmup))
+    sched = get_linear_schedule_with_warmup(opt, int(cfg.warmup * total), total)
     neg, pos = float((y[train] == 0).sum()), float((y[train] == 1).sum())
     pos_weight = torch.tensor((neg / pos) ** 0.5)
 
@@ -188,7 +183,7 @@ def choose_ngram_blend(results: list[dict], sentences: list, dim: int, c: float)
     chosen on its held-out tenth, then the n-gram model is refit on all of the fold's training part and the mix
     scores the fold. Returns the CV figures with the mean weight and threshold (what the shipped head uses).
     """
-    from newsaudit.training.heads import ENSEMBLE_WEIGHTS, _fit_ngram, _gram_counts, _ngram_logits, _sigmoid
+    from newsaudit.training.heads import _fit_ngram, _gram_counts, _ngram_logits, _sigmoid, choose_mix
 
     index = {s.id: i for i, s in enumerate(sentences)}
     y = np.array([s.label == 1 for s in sentences])
@@ -206,12 +201,7 @@ def choose_ngram_blend(results: list[dict], sentences: list, dim: int, c: float)
         part = np.flatnonzero(fold_of != r["fold"])
         train = np.setdiff1d(part, val)
         gram_val = _ngram_logits(_fit_ngram(counts[train], y[train], c), counts[val])
-        best = (-1.0, 0.0, 0.5)
-        for w in ENSEMBLE_WEIGHTS:
-            thr, f = best_threshold(_sigmoid(w * gram_val + (1 - w) * logit(r["val_probs"])).tolist(), y[val].tolist())
-            if f.f1 > best[0]:
-                best = (f.f1, float(w), float(thr))
-        _, w, thr = best
+        w, thr = choose_mix(gram_val, logit(r["val_probs"]), y[val])
         gram_test = _ngram_logits(_fit_ngram(counts[part], y[part], c), counts[test])
         probs = _sigmoid(w * gram_test + (1 - w) * logit(r["probs"]))
         scored = binary_f1((probs >= thr).tolist(), y[test].tolist())
@@ -293,13 +283,10 @@ def main(argv: list[str] | None = None) -> int:
     blend = choose_ngram_blend(folds, sentences, args.ngram_dim, args.ngram_c) if args.ngram_dim else None
     if blend is not None:
         log.info("4-fold CV with the n-gram mix: %s", blend)
-    from newsaudit.training.export import export_encoder
+    from newsaudit.training.export import copy_tokenizer_files, export_encoder
 
-    ckpt = root / "all"
-    for name in ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"):
-        if (init / name).exists():
-            (ckpt / name).write_bytes((init / name).read_bytes())
-    export_encoder(ckpt, args.out)
+    copy_tokenizer_files(init, root / "all")
+    export_encoder(root / "all", args.out)
     command = "python -m newsaudit.training.finetune_checkworthy " + " ".join(
         shlex.quote(a) for a in (argv or sys.argv[1:])
     )

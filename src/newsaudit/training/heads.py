@@ -22,7 +22,6 @@ from newsaudit.evaluation.splits import claimbuster_fold, ptc_is_dev
 from newsaudit.models.span_features import N_SCALARS, hashed_gram_counts, repeats_earlier, repetition_count, tc_unscaled
 from newsaudit.models.token_states import TokenStates
 from newsaudit.training.features import IGNORE, N_ROLE_TAGS, N_TECH, role_tags, technique_labels
-from newsaudit.training.finetune_checkworthy import HEAD_FILE
 from newsaudit.training.multitask import TrainConfig, ptc_is_tune, seed_everything
 
 log = logging.getLogger(__name__)
@@ -653,6 +652,24 @@ def _cw_logits(model, x: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-d
 ENSEMBLE_WEIGHTS = np.round(np.linspace(0.0, 1.0, 11), 2)
 
 
+def choose_mix(gram_logits: np.ndarray, head_logits: np.ndarray, gold: np.ndarray) -> tuple[float, float]:
+    """(weight, threshold) of sigmoid(w x n-gram logit + (1 - w) x head logit) with the best F1 on `gold`."""
+    from newsaudit.evaluation.metrics import best_threshold
+
+    best = (-1.0, 0.0, 0.5)
+    for w in ENSEMBLE_WEIGHTS:
+        thr, r = best_threshold(_sigmoid(w * gram_logits + (1 - w) * head_logits).tolist(), gold.tolist())
+        if r.f1 > best[0]:
+            best = (r.f1, float(w), float(thr))
+    return best[1], best[2]
+
+
+def ngram_weights(counts, y: np.ndarray, c: float) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-def]
+    """The n-gram head fit on every row, as the heads.npz entries the runtime reads (cw_ng_*)."""
+    idf, coef, bias = _fit_ngram(counts, y, c)
+    return {"cw_ng_idf": idf, "cw_ng_w": coef, "cw_ng_b": np.float32(bias).reshape(())}
+
+
 def checkworthiness_cv(
     corpora, seed: int, kinds: tuple[str, ...] = ("logistic", "mlp"), ngram_dim: int = 0, ngram_c: float = 4.0
 ) -> tuple[dict, dict]:  # type: ignore[no-untyped-def,type-arg]
@@ -708,12 +725,7 @@ def checkworthiness_cv(
             a, b = tr[a], tr[b]
             state_b = _cw_logits(_fit_cw(x[a], y[a], base, seed), x[b])
             gram_b = _ngram_logits(_fit_ngram(counts[a], y[a], ngram_c), counts[b])
-            best = (-1.0, 0.0, 0.5)
-            for w in ENSEMBLE_WEIGHTS:
-                thr, r = best_threshold(_sigmoid(w * gram_b + (1 - w) * state_b).tolist(), (y[b] == 1).tolist())
-                if r.f1 > best[0]:
-                    best = (r.f1, float(w), float(thr))
-            _, w, thr = best
+            w, thr = choose_mix(gram_b, state_b, y[b] == 1)
             state_t = _cw_logits(_fit_cw(x[tr], y[tr], base, seed), x[te])
             gram_t = _ngram_logits(_fit_ngram(counts[tr], y[tr], ngram_c), counts[te])
             p = _sigmoid(w * gram_t + (1 - w) * state_t) >= thr
@@ -741,8 +753,7 @@ def checkworthiness_cv(
         "threshold": round(float(np.mean(results[kind]["thresholds"])), 4),
     }  # type: ignore[type-arg]
     if kind.endswith("+ngram"):
-        idf, coef, bias = _fit_ngram(counts, y, ngram_c)
-        weights |= {"cw_ng_idf": idf, "cw_ng_w": coef, "cw_ng_b": np.float32(bias).reshape(())}
+        weights |= ngram_weights(counts, y, ngram_c)
         chosen |= {"ngram_weight": round(float(np.mean(results[kind]["ngram_weights"])), 4), "ngram_dim": ngram_dim}
     return chosen, weights
 
@@ -763,8 +774,7 @@ def finetuned_checkworthiness(path: Path, dim: int, sentences: list) -> tuple[di
     blend = head.get("ngram")
     if blend:
         counts = _gram_counts([s.text for s in sentences], blend["ngram_dim"])
-        idf, coef, bias = _fit_ngram(counts, np.array([s.label for s in sentences]), blend["ngram_c"])
-        weights |= {"cw_ng_idf": idf, "cw_ng_w": coef, "cw_ng_b": np.float32(bias).reshape(())}
+        weights |= ngram_weights(counts, np.array([s.label for s in sentences]), blend["ngram_c"])
         metrics["heads"]["fine-tuned+ngram"] = blend
         metrics |= {"chosen": "fine-tuned+ngram"} | {k: blend[k] for k in ("ngram_weight", "ngram_dim")}
     return metrics, weights
@@ -842,8 +852,13 @@ def evaluate_polnear(model, items, states) -> dict:  # type: ignore[no-untyped-d
     return result
 
 
-def train_evaluate_export(cfg: TrainConfig, corpora, out_dir: Path, cache_dir: Path, *, command: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
-    """Train, export heads.onnx/heads.npz/config.json, calibrate, evaluate, write MODEL_CARD.md and metrics.json."""
+def train_evaluate_export(  # type: ignore[no-untyped-def]
+    cfg: TrainConfig, corpora, out_dir: Path, cache_dir: Path, *, command: str, cw_head: Path | None = None
+) -> dict:  # type: ignore[type-arg]
+    """Train, export heads.onnx/heads.npz/config.json, calibrate, evaluate, write MODEL_CARD.md and metrics.json.
+
+    `cw_head`: the check-worthiness head the encoder was fine-tuned with (`finetune_checkworthy`), shipped as is.
+    """
     import torch
 
     from newsaudit.models.audit_model import AuditModel
@@ -884,9 +899,8 @@ def train_evaluate_export(cfg: TrainConfig, corpora, out_dir: Path, cache_dir: P
     if cfg.si_head:
         ptc_train = build_windows([i for i, _ in ptc_tr], [s for _, s in ptc_tr], "ptc")
         si_model, si_info = load_or_train_si(cfg, ptc_train, tune, cache_dir)
-    tuned = out_dir.parent / cfg.encoder / HEAD_FILE if cfg.encoder else None
-    if tuned is not None and tuned.exists():  # the encoder learnt check-worthiness itself: ship its head
-        cw_metrics, cw_weights = finetuned_checkworthiness(tuned, dim, corpora.cb)
+    if cw_head is not None:  # the encoder learnt check-worthiness itself: ship its head
+        cw_metrics, cw_weights = finetuned_checkworthiness(cw_head, dim, corpora.cb)
     else:
         cw_metrics, cw_weights = checkworthiness_cv(corpora, cfg.seed, cfg.cw_heads, cfg.cw_ngram_dim, cfg.cw_ngram_c)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -116,7 +116,8 @@ def train_and_export(
     started = time.time()
     cache_dir = run_cache(cfg, out_root, cache_dir)
     encoder = encoder_dir(cfg, out_root)
-    if encoder is not None and (encoder / HEAD_FILE).exists():  # its own check-worthiness head ships: no pooling
+    cw_head = encoder / HEAD_FILE if encoder is not None and (encoder / HEAD_FILE).exists() else None
+    if cw_head is not None:  # the encoder's own check-worthiness head ships: no pooled ClaimBuster states needed
         skip = (*skip, "claimbuster")
     corpora = extract_all(cfg, data_dir, cache_dir, threads, skip, encoder)
     log.info("features ready after %.0f s", time.time() - started)
@@ -125,7 +126,7 @@ def train_and_export(
     from newsaudit.training import heads  # imported late: a resumed run picks up fixes
 
     out_dir = out_root / cfg.name
-    heads.train_evaluate_export(cfg, corpora, out_dir, cache_dir, command=command)
+    heads.train_evaluate_export(cfg, corpora, out_dir, cache_dir, command=command, cw_head=cw_head)
     return out_dir
 
 
