@@ -78,12 +78,20 @@ class Attribution:
     cue: Span | None = None
     confidence: float = 1.0
     origin: str = "rules"
+    # The same quotation resumed after its attribution ('"A," she said. "B."'): later fragments of the content.
+    continuation: tuple[Span, ...] = ()
+
+    @property
+    def content_spans(self) -> tuple[Span, ...]:
+        """Every fragment of the content, in text order."""
+        return (self.content, *self.continuation)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source.to_dict() if self.source else None,
             "cue": self.cue.to_dict() if self.cue else None,
             "content": self.content.to_dict(),
+            "continuation": [s.to_dict() for s in self.continuation],
             "confidence": round(self.confidence, 4),
             "origin": self.origin,
         }
@@ -188,7 +196,8 @@ class Document:
                     yield "refers_to", a.source.refers_to
             if a.cue:
                 yield "cue", a.cue
-            yield "content", a.content
+            for span in a.content_spans:
+                yield "content", span
         for c in self.claims:
             yield "claim", c.span
         for q in self.quantities:
@@ -265,6 +274,7 @@ class Document:
                 cue=sp(a.get("cue")),
                 confidence=a.get("confidence", 1.0),
                 origin=a.get("origin", "rules"),
+                continuation=tuple(Span.of(text, c["start"], c["end"]) for c in a.get("continuation") or []),
             )
             for a in data.get("attributions", [])
         ]

@@ -10,6 +10,9 @@ Patterns, per sentence (content never crosses a paragraph; cues inside a quotati
 - "Asked whether CONTENT, ..." / "X was asked about CONTENT" / "X seems to CONTENT" / "X is expected to CONTENT":
   no source (the asker is not named; a stance nobody holds by name)
 - A quotation that opens after the cue and closes in a later sentence of the paragraph is one content.
+- Last, over the rules' and the model's relations (`settle_spans`): a preposition opening the content joins the
+  cue ("called on"), and a quotation resumed after its attribution ('"A," she said. "B."') is the content's
+  `continuation`.
 Auxiliaries, negation, adverbs and "went on to" / "declined to" join the cue ("are openly complaining", "wouldn't
 say"); passives ("he was told") give no attribution.
 Pronoun sources are typed by their antecedent (`resolve_pronouns`).
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from newsaudit.analysis import lexicons as lx
 from newsaudit.document import Attribution, Document, Sentence, Source, SourceKind, SourceSubtype, Span
@@ -455,7 +459,74 @@ def find_attributions(doc: Document) -> list[Attribution]:
             taken.extend((s.start, s.end) for s in spans)
             out.append(att)
     out.sort(key=lambda a: min(s.start for s in (a.content, a.cue) if s))
-    return resolve_pronouns(text, out)
+    return settle_spans(text, resolve_pronouns(text, out))
+
+
+# After a quoted content and its attribution: the end of that sentence (or a comma), then a quotation that opens.
+_RESUME = re.compile(r"[.!?,](?=\s)")
+_OPENERS = {"''": "''", "“": "”", '"': '"'}
+
+
+# A preposition between a cue and its content belongs to the cue ("called on", "wonder about"; PolNeAR's cues).
+_CUE_PREPOSITION = re.compile(r"(?:of|on|about|against)(?= \S)")
+
+
+def settle_spans(text: str, atts: list[Attribution]) -> list[Attribution]:
+    """The last boundary rules, over the final relations (rules' and model's alike): a preposition that opens the
+    content joins the cue, and a quotation resumed after its attribution becomes the content's `continuation`
+    ('"A," she said. "B. C."' or '"A," she said, "b."') unless it is part of another attribution. PolNeAR annotates
+    such a quote as one content of two fragments."""
+    atts = [_preposition_to_cue(text, a) for a in atts]
+    taken = [s for a in atts for s in (a.source.span if a.source else None, a.cue, a.content) if s is not None]
+    out = []
+    for att in atts:
+        resumed = _resumed_quote(text, att)
+        if resumed is not None and any(resumed.overlaps(s) for s in taken):
+            resumed = None
+        out.append(replace(att, continuation=(resumed,) if resumed else ()))
+    return out
+
+
+def _preposition_to_cue(text: str, att: Attribution) -> Attribution:
+    c, cue = att.content, att.cue
+    if cue is None or cue.end > c.start or text[cue.end : c.start].strip() or not (m := _CUE_PREPOSITION.match(c.text)):
+        return att
+    joined = c.start + m.end()
+    return replace(att, cue=Span.of(text, cue.start, joined), content=Span.of(text, joined + 1, c.end))
+
+
+def _resumed_quote(text: str, att: Attribution) -> Span | None:
+    """The quotation resuming `att`'s quoted content after its source and cue, if one does."""
+    c = att.content
+    if att.cue is None or att.cue.start < c.end or not c.text.rstrip().endswith(("”", '"', "''")):
+        return None
+    m = _RESUME.search(text, max(att.cue.end, att.source.span.end if att.source else 0))
+    if m is None or m.end() - c.end > 400 or re.search(r"[“”\"\n]|''", text[c.end : m.end()]):
+        return None  # the attribution runs on, or another quotation or a paragraph comes first
+    start = m.end()
+    while start < len(text) and text[start] in " \t\u00a0":
+        start += 1
+    opener = next((o for o in _OPENERS if text.startswith(o, start)), None)
+    if opener is None or start - m.end() > 3:
+        return None
+    end = _quote_end(text, start, opener)
+    return None if end is None or end - start > 2000 else Span.of(text, start, end)
+
+
+def _quote_end(text: str, start: int, opener: str) -> int | None:
+    """The end of the quotation opening at `start`, across paragraphs that reopen it with the same mark."""
+    closer, i = _OPENERS[opener], start + len(opener)
+    while (close := text.find(closer, i)) >= 0:
+        newline = text.find("\n", i, close)
+        if newline < 0:
+            return close + len(closer)
+        k = newline
+        while k < len(text) and text[k].isspace():
+            k += 1
+        if opener == '"' or not text.startswith(opener, k):
+            return None  # the paragraph ends inside the quotation and the next does not reopen it
+        i = k + len(opener)
+    return None
 
 
 def _close_open_quote(text: str, att: Attribution, para: Span) -> Attribution:
@@ -473,7 +544,7 @@ def _close_open_quote(text: str, att: Attribution, para: Span) -> Attribution:
     if close < 0 or close - c.end > 1500:
         return att
     end = close + 1
-    return Attribution(Span.of(text, c.start, end), att.source, att.cue, att.confidence, att.origin)
+    return replace(att, content=Span.of(text, c.start, end))
 
 
 def resolve_pronouns(text: str, atts: list[Attribution]) -> list[Attribution]:
@@ -516,7 +587,7 @@ def resolve_pronouns(text: str, atts: list[Attribution]) -> list[Attribution]:
                 if prev is not None and _near_enough(text, prev.span.end, src.span.start):
                     kind, subtype, refers_to = prev.kind, prev.subtype, prev.span
             source = Source(src.span, kind, subtype, refers_to)
-            att = Attribution(att.content, source, att.cue, att.confidence, att.origin)
+            att = replace(att, source=source)
         resolved.append(att)
     return resolved
 
@@ -748,7 +819,7 @@ def _split_nested(text: str, found: list[Attribution]) -> list[Attribution]:
                     e = _strip_trailing_connective(text, s, e)
                     if e - s >= 3:
                         content = Span.of(text, s, e)
-        out.append(a if content is a.content else Attribution(content, a.source, a.cue, a.confidence, a.origin))
+        out.append(a if content is a.content else replace(a, content=content))
     return out
 
 
@@ -882,6 +953,11 @@ def _verb_cue(
     ws = len(text[content_after_start:s1]) - len(text[content_after_start:s1].lstrip())
     if substantive and _PLACE_PREPOSITION.match(text, content_after_start + ws, s1) and not told:
         substantive = False  # "testified before the panel" attributes nothing
+    if substantive and rest_after is rest and rest.lstrip()[:1] == "," and before_src.endswith(("”", '"', "''")):
+        # '"A," she said, "b."': the quote before is the content, the one after resumes it (`settle_spans`)
+        span = _content_before(text, s0, s0 + len(before_src), para)
+        if span is not None:
+            return Attribution(content=span, source=source, cue=Span.of(text, c0, c1))
     if substantive:
         content = _content_after(text, content_after_start, s1)
         if content[1] - content[0] < 2 or (cue_word in ("told", "tell", "tells") and rest_after is rest):
@@ -1307,7 +1383,7 @@ def attribution_by_sentence(doc: Document) -> dict[int, int]:
     whose cue lies in it; a quote that continues an attributed quote in the same paragraph inherits it."""
     best: dict[int, tuple[int, int]] = {}  # sentence -> (overlap, attribution)
     for j, att in enumerate(doc.attributions):
-        spans = [(att.content, True)] + ([(att.cue, False)] if att.cue else [])
+        spans = [(c, True) for c in att.content_spans] + ([(att.cue, False)] if att.cue else [])
         for span, is_content in spans:
             i = max(doc.sentence_index(span.start), 0)
             while i < len(doc.sentences) and doc.sentences[i].start < max(span.end, span.start + 1):

@@ -204,7 +204,7 @@ def _link(q: Quantity, sentence_attribution: int | None, attributions: list[Attr
     """The attribution whose content covers the quantity, else the one that covers its sentence, unless the
     quantity comes before all of that one's spans ("1,200 jobs went, in what unions call a betrayal": the writer's)."""
     for i, att in enumerate(attributions):
-        if att.confidence >= SOURCING_CONFIDENCE and att.content.contains(q.span):
+        if att.confidence >= SOURCING_CONFIDENCE and any(c.contains(q.span) for c in att.content_spans):
             return _with_attribution(q, i)
     if sentence_attribution is None:
         return q

@@ -200,12 +200,12 @@ def format_ann(relations: Iterable[Relation], text: str) -> str:
 
 
 def relations_from_document(attributions: Sequence[Attribution]) -> list[Relation]:
-    """The document layer's attributions as BRAT relations (one contiguous fragment per role)."""
+    """The document layer's attributions as BRAT relations (one fragment per role; a resumed quote adds one)."""
     out = []
     for i, a in enumerate(attributions, 1):
         source = ((a.source.span.start, a.source.span.end),) if a.source else None
         cue = ((a.cue.start, a.cue.end),) if a.cue else None
-        content = ((a.content.start, a.content.end),)
+        content = tuple((c.start, c.end) for c in a.content_spans)
         out.append(
             Relation(
                 f"E{i}",

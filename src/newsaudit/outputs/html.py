@@ -23,6 +23,7 @@ from newsaudit.outputs.overview import (
     KIND_ORDER,
     Overview,
     SourceEntry,
+    content_text,
     display_title,
     format_value,
     overview,
@@ -136,7 +137,8 @@ def _marks_and_tips(doc: Document, names: dict[int, str]) -> tuple[list[_Mark], 
             marks.append(_Mark(att.cue.start, att.cue.end, "cue", ref, "na-cue"))
             tips[ref + "q"] = _tip("cue", "Attribution cue", shorten(att.cue.text, 40))
         kind = att.source.kind if att.source else "self"
-        marks.append(_Mark(att.content.start, att.content.end, "content", ref, f"na-content na-ck-{kind}"))
+        for c in att.content_spans:
+            marks.append(_Mark(c.start, c.end, "content", ref, f"na-content na-ck-{kind}"))
         tips[ref + "c"] = _tip("content", "Attributed to", _source_label(doc, i, names))
     for i, q in enumerate(doc.quantities):
         ref = f"q{i}"
@@ -311,7 +313,7 @@ def _sources_panel(doc: Document, ov: Overview) -> str:
                 cue = f'<span class="na-refers">{_esc(shorten(source_display(src), 60))}</span> ' + cue
             items.append(
                 f'<li><button type="button" class="na-jump" data-target="a{i}">{cue}'
-                f"{_esc(quoted(shorten(att.content.text, 150)))}</button></li>"
+                f"{_esc(quoted(shorten(content_text(att), 150)))}</button></li>"
             )
         return (
             f'<li class="na-source" data-kind="{_esc(entry.kind if entry else "self")}">'

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from newsaudit.document import Document, Source
+from newsaudit.document import Attribution, Document, Source
 
 KIND_ORDER: tuple[str, ...] = ("named", "vague", "anonymous", "self")
 CLAIM_ORIGINS: tuple[str, ...] = (*KIND_ORDER, "article", "none")
@@ -162,6 +162,11 @@ def format_value(value: float) -> str:
     if value == int(value) and abs(value) < 1e15:
         return f"{int(value):,}"
     return f"{value:,.6g}" if abs(value) >= 1000 else f"{value:g}"
+
+
+def content_text(att: Attribution) -> str:
+    """An attribution's content as read: its fragments joined by an ellipsis where the attribution interrupts it."""
+    return " … ".join(c.text for c in att.content_spans)
 
 
 def quoted(text: str) -> str:

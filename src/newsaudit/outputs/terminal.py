@@ -10,6 +10,7 @@ from rich.text import Text
 from newsaudit.document import Document
 from newsaudit.outputs.overview import (
     KIND_ORDER,
+    content_text,
     display_title,
     format_value,
     overview,
@@ -67,7 +68,7 @@ def render(doc: Document, console: Console) -> None:
                     said.append(shorten(source_display(att.source), 60) + ": ", style="grey50")
                 if att.cue:
                     said.append(shorten(att.cue.text, 30) + " ", style="italic grey50")
-                said.append(quoted(shorten(att.content.text, 140)))
+                said.append(quoted(shorten(content_text(att), 140)))
             kind_text = Text(kind + (f" / {subtype}" if subtype else ""), style=KIND_STYLES.get(kind, ""))
             table.add_row(Text(name, style=KIND_STYLES.get(kind, "")), kind_text, said)
         console.print(table)

@@ -1,0 +1,138 @@
+"""The last boundary rules: a quotation its attribution interrupts ('"A," she said. "B."') is one content of two
+fragments, and a preposition between cue and content joins the cue."""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from newsaudit import api
+from newsaudit.analysis.attribution import settle_spans
+from newsaudit.document import Attribution, Document
+from newsaudit.evaluation.brat import format_ann, relations_from_document
+from newsaudit.settings import Settings
+
+analyze = partial(api.analyze, settings=Settings(use_models=False))
+
+
+def _roles(text: str) -> list[tuple[str | None, str, list[str]]]:
+    return [
+        (a.source.span.text if a.source else None, a.content.text, [c.text for c in a.continuation])
+        for a in analyze(text).attributions
+    ]
+
+
+def test_quote_resumed_after_the_attribution_sentence() -> None:
+    text = "“We will not go back,” the mayor said. “The harbour stays shut. Nobody fishes until spring.”"
+    assert _roles(text) == [
+        ("the mayor", "“We will not go back,”", ["“The harbour stays shut. Nobody fishes until spring.”"])
+    ]
+
+
+def test_quote_resumed_after_a_comma() -> None:
+    text = "“We will reopen,” the mayor said, “but not before the storms pass.”"
+    assert _roles(text) == [("the mayor", "“We will reopen,”", ["“but not before the storms pass.”"])]
+
+
+def test_two_apostrophe_quotes() -> None:
+    text = "''The boats are back,'' Mr. Lee said. ''So are the buyers.'' Prices fell."
+    assert _roles(text) == [("Mr. Lee", "''The boats are back,''", ["''So are the buyers.''"])]
+
+
+def test_quote_reopened_in_the_next_paragraph_runs_on() -> None:
+    text = "“We waited,” the fisher said. “Then we waited more.\n\n“Now we are done waiting.”\n\nThe port stayed shut."
+    [(_, _, continuation)] = _roles(text)
+    assert continuation == ["“Then we waited more.\n\n“Now we are done waiting.”"]
+
+
+def test_a_quote_with_its_own_attribution_is_not_taken() -> None:
+    text = "“We will reopen,” the mayor said. “Not before May,” the harbour master added."
+    assert _roles(text) == [
+        ("the mayor", "“We will reopen,”", []),
+        ("the harbour master", "“Not before May,”", []),
+    ]
+
+
+def test_no_continuation_across_a_paragraph_or_without_a_quote() -> None:
+    assert _roles("“We will reopen,” the mayor said.\n\n“Good,” said nobody.")[0][2] == []
+    assert _roles("“We will reopen,” the mayor said. The port stayed shut.")[0][2] == []
+    assert _roles("The mayor said the port would reopen. “Good news.”")[0][2] == []
+
+
+def test_figures_and_claims_in_the_resumed_quote_are_sourced() -> None:
+    doc = analyze("“We lost the season,” the mayor said. “Forty boats have been idle since March.”")
+    [att] = doc.attributions
+    assert [c.text for c in att.continuation] == ["“Forty boats have been idle since March.”"]
+    assert [(q.span.text, q.attribution) for q in doc.quantities] == [("Forty", 0)]
+    claim = next(c for c in doc.claims if "Forty" in c.span.text)
+    assert claim.attribution == 0
+
+
+def test_continuation_round_trips_and_becomes_a_brat_fragment() -> None:
+    text = "“We will not go back,” the mayor said. “The harbour stays shut.”"
+    doc = analyze(text)
+    data = json.loads(json.dumps(doc.to_dict()))
+    assert data["attributions"][0]["continuation"] == [{"start": 39, "end": 64, "text": "“The harbour stays shut.”"}]
+    back = Document.from_dict(data)
+    back.check_offsets()
+    assert back.attributions == doc.attributions
+    del data["attributions"][0]["continuation"]  # a document stored before the field existed
+    assert Document.from_dict(data).attributions[0].continuation == ()
+    [rel] = relations_from_document(doc.attributions)
+    assert rel.content == (((0, 22), (39, 64)),)
+    assert "Content 0 22;39 64\t“We will not go back,” “The harbour stays shut.”" in format_ann([rel], text)
+
+
+def test_a_preposition_after_the_cue_joins_it() -> None:
+    text = "Critics wonder about the plan, and some called on the mayor to resign."
+    doc = Document(text=text)
+
+    def att(cue: str, content: str) -> Attribution:
+        c0, k0 = text.index(cue), text.index(content)
+        return Attribution(doc.span(k0, k0 + len(content)), None, doc.span(c0, c0 + len(cue)))
+
+    settled = settle_spans(text, [att("wonder", "about the plan"), att("called", "on the mayor to resign")])
+    assert [(a.cue.text if a.cue else None, a.content.text) for a in settled] == [
+        ("wonder about", "the plan"),
+        ("called on", "the mayor to resign"),
+    ]
+    [kept] = settle_spans(text, [att("wonder", "the plan")])  # a word between cue and content: left alone
+    assert (kept.cue.text if kept.cue else None, kept.content.text) == ("wonder", "the plan")
+
+
+_PIECES = st.sampled_from(
+    [
+        "“We will reopen,” ",
+        "“Not before May,” ",
+        "the mayor said. ",
+        "the mayor said, ",
+        "she added. ",
+        "“The harbour stays shut.” ",
+        "“but only for boats,” ",
+        "''Prices fell,'' ",
+        "Mr. Lee said. ",
+        "The port stayed shut. ",
+        "\n\n",
+        "“Then more.\n\n",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=8))
+def test_continuations_slice_the_text_and_overlap_no_other_span(pieces: list[str]) -> None:
+    assume("".join(pieces).strip())
+    doc = analyze("".join(pieces))
+    doc.check_offsets()
+    for i, att in enumerate(doc.attributions):
+        for cont in att.continuation:
+            assert att.cue is not None and cont.start >= max(att.cue.end, att.content.end)
+            assert doc.text[cont.start : cont.end] == cont.text
+            for j, other in enumerate(doc.attributions):
+                spans = [other.content, other.cue, other.source.span if other.source else None]
+                if j != i:
+                    spans += list(other.continuation)
+                assert not any(s is not None and s is not cont and s.overlaps(cont) for s in spans)
