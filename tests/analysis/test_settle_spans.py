@@ -86,6 +86,23 @@ def test_continuation_round_trips_and_becomes_a_brat_fragment() -> None:
     assert "Content 0 22;39 64\t“We will not go back,” “The harbour stays shut.”" in format_ann([rel], text)
 
 
+def test_a_parenthetical_attribution_splits_the_content() -> None:
+    text = "The harbour had no working crane, the port authority added, and could not take container ships."
+    assert _roles(text) == [
+        ("the port authority", "The harbour had no working crane", ["and could not take container ships"])
+    ]
+    assert _roles("In particular, she said, the ferry will stop running.") == [
+        ("she", "the ferry will stop running", [])  # a lead-in too short to be content: the rest is the content
+    ]
+
+
+def test_settling_twice_changes_nothing() -> None:
+    text = "“We will reopen,” the mayor said. “The harbour stays shut.” The crane on the east quay, she added, is broken for good."
+    atts = analyze(text).attributions
+    assert [len(a.continuation) for a in atts] == [1, 1]
+    assert settle_spans(text, atts) == atts
+
+
 def test_a_preposition_after_the_cue_joins_it() -> None:
     text = "Critics wonder about the plan, and some called on the mayor to resign."
     doc = Document(text=text)

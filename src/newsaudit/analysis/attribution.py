@@ -475,15 +475,22 @@ def settle_spans(text: str, atts: list[Attribution]) -> list[Attribution]:
     """The last boundary rules, over the final relations (rules' and model's alike): a preposition that opens the
     content joins the cue, and a quotation resumed after its attribution becomes the content's `continuation`
     ('"A," she said. "B. C."' or '"A," she said, "b."') unless it is part of another attribution. PolNeAR annotates
-    such a quote as one content of two fragments."""
+    such a quote as one content of two fragments. Running it twice gives the same relations."""
     atts = [_preposition_to_cue(text, a) for a in atts]
-    taken = [s for a in atts for s in (a.source.span if a.source else None, a.cue, a.content) if s is not None]
+    resumed = [_resumed_quote(text, a) for a in atts]
+    # a rule's own continuation ("A, she said, b") stays; a quote an earlier pass resumed is decided again
+    kept = [tuple(c for c in a.continuation if c != r) for a, r in zip(atts, resumed, strict=True)]
+    taken = [
+        s
+        for a, k in zip(atts, kept, strict=True)
+        for s in (a.source.span if a.source else None, a.cue, a.content, *k)
+        if s is not None
+    ]
     out = []
-    for att in atts:
-        resumed = _resumed_quote(text, att)
-        if resumed is not None and any(resumed.overlaps(s) for s in taken):
-            resumed = None
-        out.append(replace(att, continuation=(resumed,) if resumed else ()))
+    for att, quote, own in zip(atts, resumed, kept, strict=True):
+        if quote is not None and any(quote.overlaps(s) for s in taken):
+            quote = None
+        out.append(replace(att, continuation=own + ((quote,) if quote else ())))
     return out
 
 
@@ -966,13 +973,23 @@ def _verb_cue(
     if before_src and before_src[-1] in ",”\"’'—–":
         span = _content_before(text, s0, s0 + len(before_src), para)
         if span is not None:
-            return Attribution(content=span, source=source, cue=Span.of(text, c0, c1))
+            cue = Span.of(text, c0, c1)
+            return Attribution(span, source, cue, continuation=_resumed_clause(text, c1, s1, before_src))
     if before_src.endswith(",") and (lead := _COMMA_LEAD.match(rest)) and rest.lstrip().startswith(","):
         # "The editorial, sources said, nailed the narrative": the rest of the sentence
         content = _content_after(text, c1 + lead.end(), s1)
         if len(text[content[0] : content[1]].split()) >= 3:
             return Attribution(content=Span.of(text, *content), source=source, cue=Span.of(text, c0, c1))
     return None
+
+
+def _resumed_clause(text: str, c1: int, s1: int, before_src: str) -> tuple[Span, ...]:
+    """The rest of a sentence that a parenthetical attribution interrupts: "A, she said, b." gives b."""
+    lead = _COMMA_LEAD.match(text, c1, s1)
+    if not before_src.endswith(",") or lead is None or text[c1 : lead.end()].strip() != ",":
+        return ()
+    start, end = _content_after(text, lead.end(), s1)
+    return (Span.of(text, start, end),) if len(text[start:end].split()) >= 2 else ()
 
 
 def _inverted_source(text: str, c1: int, s1: int, outlet: str | None) -> Source | None:
