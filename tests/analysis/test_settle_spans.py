@@ -97,7 +97,10 @@ def test_a_parenthetical_attribution_splits_the_content() -> None:
 
 
 def test_settling_twice_changes_nothing() -> None:
-    text = "“We will reopen,” the mayor said. “The harbour stays shut.” The crane on the east quay, she added, is broken for good."
+    text = (
+        "“We will reopen,” the mayor said. “The harbour stays shut.” "
+        "The crane on the east quay, she added, is broken for good."
+    )
     atts = analyze(text).attributions
     assert [len(a.continuation) for a in atts] == [1, 1]
     assert settle_spans(text, atts) == atts
