@@ -201,3 +201,15 @@ def test_a_model_relation_with_a_relative_pronoun_source_is_typed_by_its_anteced
     (typed,) = resolve_pronouns(text, [model_made])
     assert typed.source is not None and typed.source.kind == "vague"
     assert typed.source.span.text == "who" and typed.content == model_made.content
+
+
+def test_a_subordinate_clause_ends_the_content_at_its_comma() -> None:
+    text = "When the harbour master says the quay is safe, the ferries sail."
+    assert _all(text) == [("the harbour master", "says", "the quay is safe")]
+    text = "The harbour master says the quay is safe, and the ferries sail."
+    assert _all(text)[0][2] == "the quay is safe, and the ferries sail"
+
+
+def test_indefinite_pronoun_sources_are_vague_whatever_follows() -> None:
+    assert classify_source("Everyone in Varrow") == ("vague", None)
+    assert classify_source("somebody at the Ministry of Transport") == ("vague", None)

@@ -64,3 +64,10 @@ def test_harbour_exercises_every_layer(harbour_doc: Document) -> None:
     assert sources["A senior official who asked not to be named"][0] == "anonymous"
     assert any(q.unsourced for q in doc.quantities) and any(not q.unsourced for q in doc.quantities)
     assert doc.claims and any(c.attribution is not None for c in doc.claims)
+    # neither the rules nor the model attribute anything inside the relay line ("Coastal Ledger reports:")
+    relay = doc.paragraphs[1]
+    assert relay.text == "Coastal Ledger reports:"
+    assert not any(a.content.overlaps(relay) or (a.cue and a.cue.overlaps(relay)) for a in doc.attributions)
+    assert sources["Everyone in Varrow"] == ("vague", None)
+    [expert] = [a for a in doc.attributions if a.source and a.source.span.text == "the country's leading expert"]
+    assert expert.content.text == "the port can reopen"

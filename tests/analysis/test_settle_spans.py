@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from newsaudit import api
 from newsaudit.analysis.attribution import settle_spans
-from newsaudit.document import Attribution, Document
+from newsaudit.document import Attribution, Document, Source
 from newsaudit.evaluation.brat import format_ann, relations_from_document
 from newsaudit.settings import Settings
 
@@ -121,6 +121,16 @@ def test_a_preposition_after_the_cue_joins_it() -> None:
     ]
     [kept] = settle_spans(text, [att("wonder", "the plan")])  # a word between cue and content: left alone
     assert (kept.cue.text if kept.cue else None, kept.content.text) == ("wonder", "the plan")
+
+
+def test_a_source_loses_a_leading_what() -> None:
+    text = "The port closed, in what union leaders call a betrayal."
+    doc = Document(text=text)
+    s0, c0, k0 = text.index("what"), text.index("call"), text.index("a betrayal")
+    att = Attribution(doc.span(k0, k0 + 10), Source(doc.span(s0, c0 - 1), "named", "other"), doc.span(c0, c0 + 4))
+    [settled] = settle_spans(text, [att])
+    assert settled.source is not None
+    assert (settled.source.span.text, settled.source.kind) == ("union leaders", "vague")
 
 
 _PIECES = st.sampled_from(

@@ -405,6 +405,12 @@ def relay_chain(doc: Document) -> list[str]:
     return [name for _, names in _relay_lines(doc) for name in names]
 
 
+def relay_paragraphs(doc: Document) -> set[int]:
+    """Indexes of the relay lines at the top of the article ("X reports:"): they relay the article, they attribute
+    nothing inside it."""
+    return {index for index, _ in _relay_lines(doc)}
+
+
 def _relay_lines(doc: Document) -> list[tuple[int, list[str]]]:
     """(paragraph index, names) of the relay lines at the top of the article."""
     found: list[tuple[int, list[str]]] = []
@@ -443,7 +449,7 @@ def find_attributions(doc: Document) -> list[Attribution]:
     """Source / cue / content relations found by cue-word rules, in text order; cues and contents never overlap,
     a source may be shared ("X said A, adding B")."""
     text = doc.text
-    relay_paras = {index for index, _ in _relay_lines(doc)}
+    relay_paras = relay_paragraphs(doc)
     paragraphs = doc.paragraphs
     out: list[Attribution] = []
     taken: list[tuple[int, int]] = []
@@ -472,11 +478,11 @@ _CUE_PREPOSITION = re.compile(r"(?:of|on|about|against)(?= \S)")
 
 
 def settle_spans(text: str, atts: list[Attribution]) -> list[Attribution]:
-    """The last boundary rules, over the final relations (rules' and model's alike): a preposition that opens the
-    content joins the cue, and a quotation resumed after its attribution becomes the content's `continuation`
-    ('"A," she said. "B. C."' or '"A," she said, "b."') unless it is part of another attribution. PolNeAR annotates
-    such a quote as one content of two fragments. Running it twice gives the same relations."""
-    atts = [_preposition_to_cue(text, a) for a in atts]
+    """The last boundary rules, over the final relations (rules' and model's alike): a source loses a leading
+    "what"; a preposition that opens the content joins the cue; a quotation resumed after its attribution becomes
+    the content's `continuation` ('"A," she said. "B. C."' or '"A," she said, "b."') unless it is part of another
+    attribution (PolNeAR annotates such a quote as one content of two fragments). Idempotent."""
+    atts = [_preposition_to_cue(text, _without_free_relative(text, a)) for a in atts]
     resumed = [_resumed_quote(text, a) for a in atts]
     # a rule's own continuation ("A, she said, b") stays; a quote an earlier pass resumed is decided again
     kept = [tuple(c for c in a.continuation if c != r) for a, r in zip(atts, resumed, strict=True)]
@@ -492,6 +498,16 @@ def settle_spans(text: str, atts: list[Attribution]) -> list[Attribution]:
             quote = None
         out.append(replace(att, continuation=own + ((quote,) if quote else ())))
     return out
+
+
+def _without_free_relative(text: str, att: Attribution) -> Attribution:
+    """ "in what union leaders call a betrayal": the source is "union leaders", not "what union leaders"."""
+    src = att.source
+    if src is None or not (m := re.match(r"what\s+(?=\S)", src.span.text)) or len(src.span.text.split()) < 2:
+        return att
+    span = Span.of(text, src.span.start + m.end(), src.span.end)
+    kind, subtype = classify_source(span.text)
+    return replace(att, source=replace(src, span=span, kind=kind, subtype=subtype))
 
 
 def _preposition_to_cue(text: str, att: Attribution) -> Attribution:
@@ -967,6 +983,8 @@ def _verb_cue(
             return Attribution(content=span, source=source, cue=Span.of(text, c0, c1))
     if substantive:
         content = _content_after(text, content_after_start, s1)
+        if _SUBORDINATOR.fullmatch(before_src) and (comma := _comma_outside_quotes(text, *content)) is not None:
+            content = _content_end(text, content[0], comma)  # "When X says A, who are we to argue?": A
         if content[1] - content[0] < 2 or (cue_word in ("told", "tell", "tells") and rest_after is rest):
             return None
         return Attribution(content=Span.of(text, *content), source=source, cue=Span.of(text, c0, c1))
@@ -980,6 +998,18 @@ def _verb_cue(
         content = _content_after(text, c1 + lead.end(), s1)
         if len(text[content[0] : content[1]].split()) >= 3:
             return Attribution(content=Span.of(text, *content), source=source, cue=Span.of(text, c0, c1))
+    return None
+
+
+# A subordinate clause's opening word: "When X says A, B" attributes only A.
+_SUBORDINATOR = re.compile(r"When|Whenever|If|Since|Because|Although|Though|As|While|Unless|Once|Until|After|Before")
+
+
+def _comma_outside_quotes(text: str, start: int, end: int) -> int | None:
+    """The first comma in [start, end) outside quotation marks, if any."""
+    for i in range(start, end):
+        if text[i] == "," and not _inside_quote(text, start, i):
+            return i
     return None
 
 
@@ -1313,6 +1343,8 @@ def classify_source(text: str, *, outlet: str | None = None) -> tuple[SourceKind
         return "anonymous", None
     if head in lx.ANONYMOUS_HEADS and not _has_name(head_part, phrase):
         return "anonymous", None
+    if head in lx.INDEFINITE_PRONOUNS:
+        return "vague", None
     if _SHARE.match(low):
         return "vague", None  # "52 percent of registered voters", "nine in 10 Democrats": a share of a group
     for q in (*lx.VAGUE_QUANTIFIERS, "those", "these"):

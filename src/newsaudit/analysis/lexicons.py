@@ -652,6 +652,8 @@ INSTITUTION_FIRST_WORDS = frozenset(
     ["white", "united", "city", "town", "county", "state", "parliament", "government", "federal", "national", "general"]
 )
 PERSONAL_PRONOUNS = frozenset(["he", "she", "i", "him", "her"])
+# Pronouns for anyone at all: a source headed by one is vague whatever follows ("everyone in Varrow").
+INDEFINITE_PRONOUNS = frozenset(["everyone", "everybody", "someone", "somebody", "anyone", "anybody", "nobody"])
 OTHER_PRONOUNS = frozenset(["they", "it", "who", "which", "them"])
 # Common irregular past-tense verbs: a relative pronoun's antecedent does not reach back past them ("met X, who").
 PAST_VERBS = frozenset(

@@ -116,12 +116,14 @@ class ModelAttributor:
 
     def __call__(self, doc: Document) -> None:
         from newsaudit.analysis import attribution_model
-        from newsaudit.analysis.attribution import resolve_pronouns, settle_spans
+        from newsaudit.analysis.attribution import relay_paragraphs, resolve_pronouns, settle_spans
         from newsaudit.models.audit_model import load_model
 
         found = attribution_model.find_attributions(doc, load_model(self.model_dir))
         if self.complete_only:
             found = [a for a in found if attribution_model.within_sentence(doc, a)]
+        relay = relay_paragraphs(doc)
+        found = [a for a in found if doc.sentences[max(doc.sentence_index(a.content.start), 0)].paragraph not in relay]
         # the model's relations get their pronoun sources typed as the rules' do
         merged = resolve_pronouns(doc.text, attribution_model.merge(found, doc.attributions))
         doc.attributions = settle_spans(doc.text, merged)
