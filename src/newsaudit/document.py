@@ -78,7 +78,7 @@ class Attribution:
     cue: Span | None = None
     confidence: float = 1.0
     origin: str = "rules"
-    # The same quotation resumed after its attribution ('"A," she said. "B."'): later fragments of the content.
+    # Later fragments of the content where its attribution interrupts it ('"A," she said. "B."'; 'A, she said, b').
     continuation: tuple[Span, ...] = ()
 
     @property

@@ -10,9 +10,10 @@ Patterns, per sentence (content never crosses a paragraph; cues inside a quotati
 - "Asked whether CONTENT, ..." / "X was asked about CONTENT" / "X seems to CONTENT" / "X is expected to CONTENT":
   no source (the asker is not named; a stance nobody holds by name)
 - A quotation that opens after the cue and closes in a later sentence of the paragraph is one content.
-- Last, over the rules' and the model's relations (`settle_spans`): a preposition opening the content joins the
-  cue ("called on"), and a quotation resumed after its attribution ('"A," she said. "B."') is the content's
-  `continuation`.
+- "A, she said, b": the content is A, with b as its `continuation` (PolNeAR: one content, two fragments).
+- Last, over the rules' and the model's relations (`settle_spans`): a source loses a leading "what", a preposition
+  opening the content joins the cue ("called on"), and a quotation resumed after its attribution
+  ('"A," she said. "B."') is the content's `continuation`.
 Auxiliaries, negation, adverbs and "went on to" / "declined to" join the cue ("are openly complaining", "wouldn't
 say"); passives ("he was told") give no attribution.
 Pronoun sources are typed by their antecedent (`resolve_pronouns`).
@@ -486,17 +487,15 @@ def settle_spans(text: str, atts: list[Attribution]) -> list[Attribution]:
     resumed = [_resumed_quote(text, a) for a in atts]
     # a rule's own continuation ("A, she said, b") stays; a quote an earlier pass resumed is decided again
     kept = [tuple(c for c in a.continuation if c != r) for a, r in zip(atts, resumed, strict=True)]
-    taken = [
-        s
+    spans = [
+        [s for s in (a.source.span if a.source else None, a.cue, a.content, *k) if s is not None]
         for a, k in zip(atts, kept, strict=True)
-        for s in (a.source.span if a.source else None, a.cue, a.content, *k)
-        if s is not None
     ]
     out = []
-    for att, quote, own in zip(atts, resumed, kept, strict=True):
-        if quote is not None and any(quote.overlaps(s) for s in taken):
-            quote = None
-        out.append(replace(att, continuation=own + ((quote,) if quote else ())))
+    for i, (att, quote, own) in enumerate(zip(atts, resumed, kept, strict=True)):
+        others = [s for j, group in enumerate(spans) if j != i for s in group]
+        fragments = [f for f in (*own, quote) if f is not None and not any(f.overlaps(s) for s in others)]
+        out.append(replace(att, continuation=tuple(fragments)))
     return out
 
 
@@ -511,6 +510,7 @@ def _without_free_relative(text: str, att: Attribution) -> Attribution:
 
 
 def _preposition_to_cue(text: str, att: Attribution) -> Attribution:
+    """ "called | on the mayor to resign" -> "called on | the mayor to resign"."""
     c, cue = att.content, att.cue
     if cue is None or cue.end > c.start or text[cue.end : c.start].strip() or not (m := _CUE_PREPOSITION.match(c.text)):
         return att

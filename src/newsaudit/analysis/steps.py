@@ -122,8 +122,9 @@ class ModelAttributor:
         found = attribution_model.find_attributions(doc, load_model(self.model_dir))
         if self.complete_only:
             found = [a for a in found if attribution_model.within_sentence(doc, a)]
-        relay = relay_paragraphs(doc)
-        found = [a for a in found if doc.sentences[max(doc.sentence_index(a.content.start), 0)].paragraph not in relay]
+        if relay := relay_paragraphs(doc):  # "X reports:" relays the article; nothing inside it is attributed
+            paragraph_of = [s.paragraph for s in doc.sentences]
+            found = [a for a in found if paragraph_of[max(doc.sentence_index(a.content.start), 0)] not in relay]
         # the model's relations get their pronoun sources typed as the rules' do
         merged = resolve_pronouns(doc.text, attribution_model.merge(found, doc.attributions))
         doc.attributions = settle_spans(doc.text, merged)
