@@ -7,7 +7,7 @@ from functools import partial
 import pytest
 
 from newsaudit import api
-from newsaudit.document import Quantity
+from newsaudit.document import Attribution, Quantity, Source
 from newsaudit.settings import Settings
 
 analyze = partial(api.analyze, settings=Settings(use_models=False))  # these tests pin the rules' behaviour
@@ -95,6 +95,23 @@ def test_a_doubtful_model_relation_does_not_source_a_number() -> None:
         doc.attributions = [replace(doc.attributions[0], confidence=confidence, origin="model")]
         (q400,) = find_quantities(doc)
         assert q400.unsourced is not sourced, confidence
+
+
+def test_a_model_relation_without_a_reporting_cue_does_not_source_a_number() -> None:
+    from dataclasses import replace
+
+    from newsaudit.analysis.quantities import find_quantities
+
+    text = "The port chief issued a decree to cut the daily wage to 45 euros."
+    doc = analyze(text)
+    c0, k0 = text.index("issued a decree"), text.index("to cut")
+    for cue, origin, sourced in [("issued a decree", "model", False), ("issued", "rules", True)]:
+        att = Attribution(doc.span(k0, len(text) - 1), Source(doc.span(0, 14), "named", "person"), origin=origin)
+        doc.attributions = [replace(att, cue=doc.span(c0, c0 + len(cue)), confidence=0.9)]
+        (q45,) = find_quantities(doc)
+        assert q45.unsourced is not sourced, origin
+    doc.attributions = [replace(doc.attributions[0], cue=doc.span(c0, c0 + 6), origin="model")]
+    assert find_quantities(doc)[0].unsourced
 
 
 def test_four_digit_counts_are_not_years() -> None:

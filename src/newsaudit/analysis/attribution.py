@@ -406,6 +406,11 @@ def relay_chain(doc: Document) -> list[str]:
     return [name for _, names in _relay_lines(doc) for name in names]
 
 
+def reporting_cue(cue: str) -> bool:
+    """True when a cue holds a reporting verb of the lexicon or "according to" (not "issued a decree", "feel")."""
+    return bool(_CUE_WORD.search(cue) or _ACCORDING.search(cue))
+
+
 def relay_paragraphs(doc: Document) -> set[int]:
     """Indexes of the relay lines at the top of the article ("X reports:"): they relay the article, they attribute
     nothing inside it."""

@@ -3,8 +3,8 @@
 Years, dates, clock times, ordinals and label numbers ("Article 5", "COVID-19") are not quantities and are skipped.
 A quantity's `attribution` is the attribution whose content covers it, or whose cue sits in the same sentence
 (when the number does not come before all its spans); None means the number is unsourced. Only a relation held
-with confidence >= `SOURCING_CONFIDENCE` (every rule relation; model relations from that probability up) sources a
-number: a doubtful relation does not clear the flag.
+with confidence >= `SOURCING_CONFIDENCE` (every rule relation; model relations from that probability up, and only
+with a reporting cue: `sources_figures`) sources a number: a doubtful relation does not clear the flag.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from newsaudit.analysis import lexicons as lx
-from newsaudit.analysis.attribution import attribution_by_sentence
+from newsaudit.analysis.attribution import attribution_by_sentence, reporting_cue
 from newsaudit.analysis.attribution_model import MIN_UNPLACED_CONFIDENCE
 from newsaudit.document import Attribution, Document, Quantity, Sentence, Span
 
@@ -187,12 +187,21 @@ def _word_value(phrase: str) -> float | None:
 SOURCING_CONFIDENCE = MIN_UNPLACED_CONFIDENCE
 
 
+def sources_figures(att: Attribution) -> bool:
+    """Whether a relation can source the figures it covers: every rule relation; a model relation from
+    `SOURCING_CONFIDENCE` up whose cue reports speech or evidence ("has issued a decree to cut pay to 100 dollars"
+    is the writer's claim about a decree, not a cited figure)."""
+    if att.confidence < SOURCING_CONFIDENCE:
+        return False
+    return att.origin != "model" or (att.cue is not None and reporting_cue(att.cue.text))
+
+
 def find_quantities(doc: Document) -> list[Quantity]:
     """Every quantity in the text, in order, linked to the attribution covering it (None: unsourced)."""
     text = doc.text
     sentences = doc.sentences or [Sentence(0, len(text))]
     by_sentence = attribution_by_sentence(doc) if doc.sentences else {}
-    by_sentence = {i: j for i, j in by_sentence.items() if doc.attributions[j].confidence >= SOURCING_CONFIDENCE}
+    by_sentence = {i: j for i, j in by_sentence.items() if sources_figures(doc.attributions[j])}
     out: list[Quantity] = []
     for index, sent in enumerate(sentences):
         for q in _sentence_quantities(text, sent.start, sent.end):
@@ -204,7 +213,7 @@ def _link(q: Quantity, sentence_attribution: int | None, attributions: list[Attr
     """The attribution whose content covers the quantity, else the one that covers its sentence, unless the
     quantity comes before all of that one's spans ("1,200 jobs went, in what unions call a betrayal": the writer's)."""
     for i, att in enumerate(attributions):
-        if att.confidence >= SOURCING_CONFIDENCE and any(c.contains(q.span) for c in att.content_spans):
+        if sources_figures(att) and any(c.contains(q.span) for c in att.content_spans):
             return _with_attribution(q, i)
     if sentence_attribution is None:
         return q
