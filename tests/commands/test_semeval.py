@@ -46,7 +46,7 @@ def fake_pipeline(monkeypatch: pytest.MonkeyPatch) -> None:
 def fake_labeller(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, list[tuple[int, int]]]]:
     calls: list[tuple[str, list[tuple[int, int]]]] = []
 
-    def label_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
+    def label_spans(text: str, spans: list[tuple[int, int]], *, model: object = None) -> list[tuple[str, float]]:
         calls.append((text, list(spans)))
         return [("Repetition" if text[s:e].startswith("utter") else "Doubt", 0.7) for s, e in spans]
 

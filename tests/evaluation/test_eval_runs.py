@@ -44,7 +44,7 @@ def test_eval_ptc(ptc_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         doc.techniques = [Technique(Span.of(text, 31, 41), "Loaded_Language", 0.8)]  # inside the gold span
         return doc
 
-    def label_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
+    def label_spans(text: str, spans: list[tuple[int, int]], *, model: object = None) -> list[tuple[str, float]]:
         return [("Loaded_Language", 0.9) for _ in spans]
 
     module = types.ModuleType("newsaudit.analysis.techniques")
@@ -60,6 +60,15 @@ def test_eval_ptc(ptc_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert result["tc"]["micro_f1"] == pytest.approx(0.5)
     assert result["tc_per_technique_f1"]["Doubt"] == 0.0
     assert result["tc_per_technique_f1"]["Loaded_Language"] == pytest.approx(2 / 3)
+
+
+def test_technique_labelling_uses_the_configured_model() -> None:
+    from newsaudit.errors import ModelError
+    from newsaudit.evaluation.ptc import technique_labeller
+    from newsaudit.settings import Settings
+
+    with pytest.raises(ModelError, match="/nowhere/heads"):
+        technique_labeller(Settings(model_dir="/nowhere/heads"))
 
 
 def test_eval_ptc_without_models_skips_tc(ptc_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

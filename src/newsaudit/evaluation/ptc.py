@@ -10,6 +10,7 @@ import argparse
 import re
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -98,9 +99,10 @@ def technique_labeller(settings: Settings) -> Labeller:
         raise ModelError("technique classification needs the trained model; drop --no-models")
     try:
         from newsaudit.analysis.techniques import label_spans
+        from newsaudit.models.audit_model import load_model
     except ImportError as exc:
         raise ModelError(f"the technique classifier is not available: {exc}") from exc
-    return label_spans
+    return partial(label_spans, model=load_model(settings.model_dir))  # the configured model, not the default
 
 
 def label_template(
