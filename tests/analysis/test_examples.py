@@ -28,6 +28,13 @@ def test_isil_vague_sources(isil_doc: Document) -> None:
     assert all(s.refers_to is None or s.refers_to.text.endswith("militants") for s in they)
 
 
+def test_isil_has_no_anonymous_source(isil_doc: Document) -> None:
+    # "a nationality basis, which contradicts ...": a relative pronoun standing for an abstract noun is not anonymous
+    kinds = {a.source.kind for a in isil_doc.attributions if a.source}
+    assert "anonymous" not in kinds, kinds
+    assert isil_doc.summary["attributions_by_source_kind"].get("anonymous", 0) == 0
+
+
 def test_isil_relay(isil_doc: Document) -> None:
     assert isil_doc.relayed_from == ["New Eastern Outlook"]
     # the relay line is the article's provenance, not an attribution of its own

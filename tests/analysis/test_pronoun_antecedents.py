@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsaudit import api
-from newsaudit.analysis.attribution import _antecedent, resolve_pronouns
+from newsaudit.analysis.attribution import _antecedent, classify_source, resolve_pronouns
 from newsaudit.document import Attribution, Source, Span
 from newsaudit.settings import Settings
 
@@ -70,6 +70,33 @@ def test_those_who_were_convinced() -> None:
     assert typed.source is not None and typed.source.kind == "vague"
     ref = typed.source.refers_to
     assert ref is not None and ref.text == "those" and text[ref.start : ref.end] == "those" and ref.end <= s
+
+
+def test_which_standing_for_an_abstract_noun_is_not_anonymous() -> None:
+    # a thing that cannot speak types "which" as "the reform" would be typed, not as an anonymous "a/an" + noun
+    text = "The council approved a sweeping reform, which suggests that the port will close."
+    (src,) = _sources(text)
+    assert src.refers_to is not None and src.refers_to.text == "a sweeping reform"
+    assert (src.kind, src.subtype) == ("named", "other")
+    # a model-made relation with a cue that is no reporting verb is typed the same way
+    text = "Many fighters want to be grouped on a regional basis, which contradicts the movement's creed."
+    s, c0 = text.index("which"), text.index("contradicts")
+    model_made = Attribution(
+        Span.of(text, c0 + 12, len(text) - 1),
+        Source(Span.of(text, s, s + 5), "named", "other"),
+        Span.of(text, c0, c0 + 11),
+        origin="model",
+    )
+    (typed,) = resolve_pronouns(text, [model_made])
+    assert typed.source is not None and typed.source.kind != "anonymous"
+    assert typed.source.refers_to is not None and typed.source.refers_to.text == "a regional basis"
+
+
+def test_which_standing_for_a_speaker_is_typed_by_it() -> None:
+    for speaker in ["the port authority", "a government agency", "Harbour Council", "a local newspaper"]:
+        (src,) = _sources(f"The plan was backed by {speaker}, which said it would cut costs.")
+        assert src.refers_to is not None and src.refers_to.text == speaker
+        assert (src.kind, src.subtype) == classify_source(speaker)
 
 
 def test_first_person_refers_to_nobody() -> None:

@@ -577,10 +577,11 @@ def _close_open_quote(text: str, att: Attribution, para: Span) -> Attribution:
 
 def resolve_pronouns(text: str, atts: list[Attribution]) -> list[Attribution]:
     """Type pronoun sources by what they stand for, and keep that antecedent's span as `Source.refers_to`."""
-    # "who"/"which": the noun phrase just before them; "I": the writer (self); "he"/"she": the nearest earlier
-    # person source, else the nearest earlier personal name (named/person), else vague; "it": the nearest earlier
-    # organisation, outlet or other named source; "they"/"them": the nearest earlier plural source within
-    # _PLURAL_REACH characters and at most one paragraph back. refers_to is None for "I" and when nothing was found.
+    # "who"/"which": the noun phrase just before them ("which" takes its type only from one that can speak,
+    # `_speaking_antecedent`); "I": the writer (self); "he"/"she": the nearest earlier person source, else the nearest
+    # earlier personal name (named/person), else vague; "it": the nearest earlier organisation, outlet or other named
+    # source; "they"/"them": the nearest earlier plural source within _PLURAL_REACH characters and at most one
+    # paragraph back. refers_to is None for "I" and when nothing was found.
     resolved: list[Attribution] = []
     for att in atts:
         src = att.source
@@ -590,7 +591,10 @@ def resolve_pronouns(text: str, atts: list[Attribution]) -> list[Attribution]:
             if word in ("who", "which"):
                 if (np := _antecedent(text, src.span.start)) is not None:
                     refers_to = Span.of(text, *np)
-                    kind, subtype = classify_source(refers_to.text)
+                    # "a nationality basis, which contradicts ...": a thing that cannot speak keeps the pronoun's own
+                    # type (as "the plan" would get), not a guess such as anonymous for "a/an" + noun
+                    if word == "who" or _speaking_antecedent(refers_to.text):
+                        kind, subtype = classify_source(refers_to.text)
             elif word == "i":
                 kind, subtype, refers_to = "self", None, None  # cues inside quotations are skipped: "I" is the writer
             elif word in lx.PERSONAL_PRONOUNS:
@@ -676,6 +680,36 @@ def _antecedent(text: str, start: int) -> tuple[int, int] | None:
         if w.lower() in _DETERMINERS or w[:1].isupper():
             return a, tail[-1][1]
     return (tail or words)[0][0], (tail or words)[-1][1]  # no determiner or capital: the phrase after any break
+
+
+# Head nouns of a "which" antecedent that can speak: roles, groups, organisations, outlets and documents.
+_SPEAKING_HEADS = (
+    lx.ANONYMOUS_HEADS
+    | lx.VAGUE_HEADS
+    | lx.PERSON_TITLES
+    | lx.ORGANISATION_WORDS
+    | lx.OUTLET_WORDS
+    | lx.EVIDENCE_HEADS
+    | lx.PARTY_MEMBERS
+    | lx.PLURAL_HEADS
+)
+
+
+def _speaking_antecedent(phrase: str) -> bool:
+    """True when a relative pronoun's antecedent can be a source: a name, or a person, role, group, organisation,
+    outlet or document noun ("Reuters", "the committee", "a report", "a source close to ..."), not an abstract noun
+    phrase ("a nationality basis", "the plan", "this decision")."""
+    low = " ".join(phrase.split()).lower()
+    head_part = re.split(r"\b(?:close to|familiar with|of|at|in|from|who|with|for)\b", low, maxsplit=1)[0]
+    head_words = _words(head_part) or _words(low)
+    if not head_words:
+        return False
+    names = [
+        w
+        for w in phrase.split()[: len(head_part.split())]
+        if w[:1].isupper() and w.lower() not in _DETERMINERS and w.lower().strip(".,") not in lx.PERSON_TITLES
+    ]
+    return head_words[-1] in _SPEAKING_HEADS or bool(names) or any(m in low for m in lx.ANONYMOUS_MARKERS)
 
 
 _PLURAL_REACH = 1500  # characters: "they" is not resolved to a source further back than this
