@@ -1,9 +1,10 @@
 """Full-analysis throughput vs the bare ONNX encoder over the same tokens, and peak memory.
 
-Runs, in one process: (1) the bare encoder (`OnnxEncoder` over the same windows the model uses) on every article,
-(2) the full `analyze` (rules + model steps) on the same articles. Prints articles/s for both (per wall-clock second
-and per CPU second of this process, since the wall clock is unreliable on a shared machine), their ratio, and the
-peak resident memory (resource.getrusage); writes JSON.
+Runs, in one process and article by article in turn, the bare encoder (`OnnxEncoder` over the same windows the
+model uses) and then the full `analyze` (rules + model steps) on the same article, so that a change in the machine's
+speed during the run (a shared machine drifts by 40% within the hour) weighs on both sides alike. Prints articles/s
+for both (per wall-clock second and per CPU second of this process, since the wall clock is unreliable on a shared
+machine), their ratio, and the peak resident memory (resource.getrusage); writes JSON.
 
     nice -n 10 python benchmarks/throughput.py --articles ../shared/data/ptc/train/articles --limit 60 --out /tmp/t.json
 """
@@ -58,10 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     analyze(texts[0], settings=settings)
 
     n_tokens = sum(len(ids) for ids, _ in model.encoder.tokenize(texts))
-    enc_wall, enc_cpu = _timed(
-        lambda: [encode_texts(model.encoder, [t], window=model.window, stride=model.stride) for t in texts]
-    )
-    full_wall, full_cpu = _timed(lambda: [analyze(t, settings=settings) for t in texts])
+    enc_wall = enc_cpu = full_wall = full_cpu = 0.0
+    for text in texts:
+        wall, cpu = _timed(lambda t=text: encode_texts(model.encoder, [t], window=model.window, stride=model.stride))
+        enc_wall, enc_cpu = enc_wall + wall, enc_cpu + cpu
+        wall, cpu = _timed(lambda t=text: analyze(t, settings=settings))
+        full_wall, full_cpu = full_wall + wall, full_cpu + cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     n = len(texts)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from functools import lru_cache
 
 from newsaudit.analysis import lexicons as lx
 from newsaudit.document import Attribution, Document, Sentence, Source, SourceKind, SourceSubtype, Span
@@ -1357,8 +1358,10 @@ def _words(phrase: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(phrase)]
 
 
+@lru_cache(maxsize=8192)
 def classify_source(text: str, *, outlet: str | None = None) -> tuple[SourceKind, SourceSubtype | None]:
-    """Type a source phrase: named (outlet/person/organisation/other), vague, anonymous or self."""
+    """Type a source phrase: named (outlet/person/organisation/other), vague, anonymous or self (memoised: pronoun
+    resolution types every personal name before each "he"/"she")."""
     phrase = " ".join(text.split())
     low = phrase.lower().strip(" .,")
     words = _words(low)

@@ -243,21 +243,40 @@ def hashed_gram_counts(text: str, dim: int) -> dict[int, int]:
     return dict(zip(idx.tolist(), counts.tolist(), strict=True))
 
 
-def _gram_buckets(text: str, dim: int) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct buckets of `hashed_gram_counts` (sorted) and their counts."""
+@lru_cache(maxsize=131072)
+def _pair_hash(a: str, b: str) -> int:
+    """crc32 of a word bigram gram (pairs recur too)."""
+    return zlib.crc32(f"b:{a} {b}".encode())
+
+
+def _gram_hashes(text: str) -> list[int]:
+    """crc32 of every word 1-2-gram and in-word character 2-5-gram of a sentence, with repeats."""
     words = _WORD.findall(text.lower())
     flat = [h for w in words for h in _word_hashes(w)]
-    flat += [zlib.crc32(f"b:{a} {b}".encode()) for a, b in itertools.pairwise(words)]
-    return np.unique(np.array(flat, dtype=np.int64) % dim, return_counts=True)
+    flat += [_pair_hash(a, b) for a, b in itertools.pairwise(words)]
+    return flat
+
+
+def _gram_buckets(text: str, dim: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct buckets of `hashed_gram_counts` (sorted) and their counts."""
+    return np.unique(np.array(_gram_hashes(text), dtype=np.int64) % dim, return_counts=True)
 
 
 def tfidf_rows(texts: Sequence[str], idf: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per text: (bucket indices, L2-normalised sublinear tf-idf values) over len(idf) buckets."""
     dim = len(idf)
+    hashes = [_gram_hashes(text) for text in texts]
+    lengths = np.array([len(h) for h in hashes], dtype=np.int64)
+    # one np.unique over (text, bucket) keys for all texts instead of one per text
+    keys = np.repeat(np.arange(len(texts), dtype=np.int64), lengths) * dim
+    keys += np.fromiter(itertools.chain.from_iterable(hashes), dtype=np.int64, count=int(lengths.sum())) % dim
+    uniq, counts = np.unique(keys, return_counts=True)
+    row_of, bucket = np.divmod(uniq, dim)
+    val = (1.0 + np.log(counts)) * idf[bucket]
+    bounds = np.searchsorted(row_of, np.arange(len(texts) + 1))
     rows = []
-    for text in texts:
-        idx, tf = _gram_buckets(text, dim)
-        val = (1.0 + np.log(tf)) * idf[idx] if len(idx) else tf
-        norm = float(np.sqrt((val**2).sum())) if len(idx) else 0.0
-        rows.append((idx, (val / norm if norm > 0 else val).astype(np.float32)))
+    for r in range(len(texts)):
+        idx, v = bucket[bounds[r] : bounds[r + 1]], val[bounds[r] : bounds[r + 1]]
+        norm = float(np.sqrt((v**2).sum())) if len(idx) else 0.0
+        rows.append((idx, (v / norm if norm > 0 else v).astype(np.float32)))
     return rows
