@@ -166,3 +166,45 @@ def test_continuations_slice_the_text_and_overlap_no_other_span(pieces: list[str
                 if j != i:
                     spans += list(other.continuation)
                 assert not any(s is not None and s is not cont and s.overlaps(cont) for s in spans)
+
+
+def _sources(text: str) -> list[str]:
+    return [a.source.span.text for a in analyze(text).attributions if a.source is not None]
+
+
+def test_a_name_ending_in_ly_is_a_source_an_adverb_is_not() -> None:
+    assert _sources("Kelly said the interview went well.") == ["Kelly"]
+    assert _sources("Ms. Donnelly says the ward is full.") == ["Ms. Donnelly"]
+    assert _sources("The officials quickly said the plan failed.") == ["The officials"]
+
+
+def test_an_appositive_keeps_its_closing_comma() -> None:
+    text = "Ana Diaz, a nurse at the clinic, said the ward was full. Bo Lee, too, said so."
+    doc = Document(text=text)
+
+    def att(source: str, cue: str, content: str) -> Attribution:
+        s0, c0, k0 = text.index(source), text.index(cue, text.index(source)), text.index(content)
+        return Attribution(
+            doc.span(k0, k0 + len(content)),
+            Source(doc.span(s0, s0 + len(source)), "named", "person"),
+            doc.span(c0, c0 + 4),
+        )
+
+    settled = settle_spans(
+        text, [att("Ana Diaz, a nurse at the clinic", "said", "the ward"), att("Bo Lee", "said", "so")]
+    )
+    # PolNeAR ends an appositive source on its comma; a source with no comma inside gets none
+    assert [a.source.span.text for a in settled if a.source] == ["Ana Diaz, a nurse at the clinic,", "Bo Lee"]
+    assert settle_spans(text, settled) == settled
+
+
+def test_a_dateline_is_not_part_of_the_source() -> None:
+    assert _sources("PORT ELLEN ― The harbour board said the quay would close.") == ["The harbour board"]
+
+
+def test_coordinated_sources_are_one_source() -> None:
+    assert _sources("The vote failed. Her advisers and allies say she will run again.") == ["Her advisers and allies"]
+    assert _sources("Still, some fishers and traders said the ban works.") == ["some fishers and traders"]
+    # two clauses, or a conjunct that is the object of a preposition, stay apart
+    assert _sources("The boats left, and the fishers said nothing was wrong.") == ["the fishers"]
+    assert _sources("She met with the traders and the fishers said nothing.") == ["the fishers"]
