@@ -202,6 +202,15 @@ def test_a_dateline_is_not_part_of_the_source() -> None:
     assert _sources("PORT ELLEN ― The harbour board said the quay would close.") == ["The harbour board"]
 
 
+def test_a_trailing_adverb_is_not_part_of_the_source() -> None:
+    text = "Some fishers even insist the ban works."
+    doc = Document(text=text)
+    c0, k0 = text.index("insist"), text.index("the ban")
+    att = Attribution(doc.span(k0, len(text) - 1), Source(doc.span(0, c0 - 1), "vague"), doc.span(c0, c0 + 6))
+    [settled] = settle_spans(text, [att])
+    assert settled.source is not None and settled.source.span.text == "Some fishers"
+
+
 def test_coordinated_sources_are_one_source() -> None:
     assert _sources("The vote failed. Her advisers and allies say she will run again.") == ["Her advisers and allies"]
     assert _sources("Still, some fishers and traders said the ban works.") == ["some fishers and traders"]

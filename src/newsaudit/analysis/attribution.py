@@ -619,16 +619,27 @@ def _left_conjunct(text: str, start: int) -> int | None:
     return None
 
 
+# after any source, rules' or model's (the rules' own `_TRAILING_ADVERBS` also take days and "first", which PolNeAR
+# keeps on model sources as often as not)
+_SOURCE_TAIL = re.compile(
+    r"(?:,?\s+(?:even|also|now|still|too|already|again|just|only|quite|in particular|(?:earlier|later) in the day|"
+    r"can[’']t|cannot|couldn[’']t|could not))+$",
+    re.IGNORECASE,
+)
+
+
 def _source_bounds(text: str, att: Attribution) -> Attribution:
-    """PolNeAR's source boundaries: no dateline ("WASHINGTON ― The agency said"), and an appositive keeps its
-    closing comma ("Ana Diaz, a nurse, | said"; on the tune split gold sources with an inner comma end on the comma
-    96 times in 106)."""
+    """PolNeAR's source boundaries: no dateline ("WASHINGTON ― The agency said") or trailing adverb ("Some
+    activists even | insist"), and an appositive keeps its closing comma ("Ana Diaz, a nurse, | said"; on the tune
+    split gold sources with an inner comma end on the comma 96 times in 106)."""
     src, cue = att.source, att.cue
     if src is None:
         return att
     s, e = src.span.start, src.span.end
     if (m := _DATELINE.match(text, s, e)) and m.end() < e:
         s = m.end()
+    if (m := _SOURCE_TAIL.search(text, s, e)) and m.start() > s:
+        e = m.start()  # "Some activists even | insist"
     if "," in text[s:e] and text[e : e + 1] == "," and cue is not None and cue.start > e:
         e += 1
     if cue is not None and cue.start >= e and (left := _left_conjunct(text, s)) is not None:
