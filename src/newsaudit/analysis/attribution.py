@@ -1287,14 +1287,15 @@ def _appositive(
     kind, subtype = classify_source(head, outlet=outlet)
     first_word = second.split(" ")[0]
     if (
-        first_word in ("who", "which", "whose")
-        or second in _ASIDES
+        second in _ASIDES
         or (first_word[:1].isdigit() and phrase.count(",") == 2)  # "Ana Diaz, 58, said": the age stays out
         or (first_word.endswith(("ing", "ly")) and first_word != "including")
         or first_word in ("clad", "dressed", "flanked", "speaking")
         or _STARTS_WITH_PREPOSITION.match(second)
     ):
-        b = a + len(head.rstrip())  # "Donald Trump, who ..., said" / "Mr. Trump, however, said": the name only
+        # "Mr. Trump, however, said", "Ana Diaz, 58, said": the name only; "Lee Ames, who teaches law, said" keeps its
+        # relative clause, as PolNeAR sources do (on the tune split 27 gold sources hold one, 14 stop before one)
+        b = a + len(head.rstrip())
     source = Source(Span.of(text, a, b), kind, subtype)
     told = text[c0:c1].split()[-1].startswith(("told", "tell"))
     m_that = (_TOLD_OBJECT if told else _BEFORE_THAT).match(rest)
