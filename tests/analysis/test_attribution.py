@@ -51,6 +51,16 @@ def test_content_before_with_anonymous_source() -> None:
     assert att.source.kind == "anonymous"
 
 
+def test_according_to_a_described_person() -> None:
+    att = _one("The ferry will stop in May, according to Rhea Vos, an analyst at Harbour Research.")
+    assert _roles(att) == ("Rhea Vos, an analyst at Harbour Research", "according to", "The ferry will stop in May")
+    att = _one("According to Tom Ivers, chairman of the county party, the vote was close.")
+    assert _roles(att) == ("Tom Ivers, chairman of the county party", "According to", "the vote was close")
+    # not a person: what follows the comma is the content
+    att = _one("According to the budget office, the rise in debt is mainly due to health costs.")
+    assert _roles(att) == ("the budget office", "According to", "the rise in debt is mainly due to health costs")
+
+
 def test_according_to_at_start_and_end() -> None:
     att = _one("According to the Kestrel Institute, wages fell by a tenth.")
     assert _roles(att) == ("the Kestrel Institute", "According to", "wages fell by a tenth")

@@ -1031,7 +1031,25 @@ def _according(text: str, s0: int, s1: int, c0: int, c1: int, outlet: str | None
     """'According to X, CONTENT' at the start, '..., which according to X, CONTENT' or 'CONTENT, according to X.'"""
     after = text[c1:s1]
     comma = after.find(",")
-    if comma >= 0 and len(after) - comma > 15:
+    second = after.find(",", comma + 1) if comma >= 0 else -1
+    # "according to X, an analyst at Y": a description follows a person's name ("according to the office, the rise
+    # in ..." is the content)
+    described = (
+        comma >= 0
+        and _appositive_tail(after[comma + 1 :])
+        and classify_source(after[:comma].strip()) == ("named", "person")
+    )
+    if described and second >= 0 and len(after) - second > 15:
+        # "According to X, chairman of Y, CONTENT": the description stays with X
+        src_end = c1 + second
+        content = _content_after(text, src_end + 1, s1)
+    elif described and second < 0 and len(text[s0:c0].strip()) > 3:
+        # "CONTENT, according to X, an analyst at Y."
+        src_end = c1 + len(after.rstrip().rstrip(".!?”\"’'"))
+        content = _content_end(text, s0, c0)
+        if content[1] - content[0] < 3:
+            return None
+    elif comma >= 0 and len(after) - comma > 15:
         # "According to X, CONTENT" and "..., which according to X, CONTENT": the content follows X
         src_end = c1 + comma
         content = _content_after(text, src_end + 1, s1)
