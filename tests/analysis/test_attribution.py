@@ -56,6 +56,8 @@ def test_according_to_a_described_person() -> None:
     assert _roles(att) == ("Rhea Vos, an analyst at Harbour Research", "according to", "The ferry will stop in May")
     att = _one("According to Tom Ivers, chairman of the county party, the vote was close.")
     assert _roles(att) == ("Tom Ivers, chairman of the county party", "According to", "the vote was close")
+    att = _one("Tuition rose by a third, according to data from the Education Department.")
+    assert _roles(att) == ("data from the Education Department", "according to", "Tuition rose by a third")
     # not a person: what follows the comma is the content
     att = _one("According to the budget office, the rise in debt is mainly due to health costs.")
     assert _roles(att) == ("the budget office", "According to", "the rise in debt is mainly due to health costs")
