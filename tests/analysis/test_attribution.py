@@ -51,6 +51,13 @@ def test_content_before_with_anonymous_source() -> None:
     assert att.source.kind == "anonymous"
 
 
+def test_a_time_a_participle_governs_stays_in_the_source() -> None:
+    att = _one("A court filing lodged Thursday says the lease was void.")
+    assert _roles(att) == ("A court filing lodged Thursday", "says", "the lease was void")
+    att = _one("The harbour board on Thursday said the lease was void.")
+    assert _roles(att)[0] == "The harbour board"
+
+
 def test_according_to_a_described_person() -> None:
     att = _one("The ferry will stop in May, according to Rhea Vos, an analyst at Harbour Research.")
     assert _roles(att) == ("Rhea Vos, an analyst at Harbour Research", "according to", "The ferry will stop in May")

@@ -286,6 +286,7 @@ _STARTS_WITH_PREPOSITION = re.compile(
     r"although|though|because|asked|speaking|holding|writing|referring)\b",
     re.IGNORECASE,
 )
+_PARTICIPLE_BEFORE = re.compile(r"\s[a-z]{3,}(?:ed|en)\s$")
 _TRAILING_TIME = re.compile(
     r"\s+(?:(?:on|this|last|next|in|earlier|later|late|early)\s+)?(?:week|month|year|monday|tuesday|wednesday|"
     r"thursday|friday|saturday|sunday|morning|evening|night|afternoon|\d{4})$",
@@ -1400,14 +1401,15 @@ def _source_left(text: str, s0: int, c0: int) -> tuple[int, int] | None:
     if m:
         a = m.end()
     a, b = _trimmed(text, a, b)
-    # trailing adverbs ("She first said", "Gowdy earlier Thursday said") stay out of the source
+    # trailing adverbs ("She first said", "Gowdy earlier Thursday said") stay out of the source, but not a time that
+    # a participle governs ("A court document filed Thursday says", "a poll taken last week")
     while b > a:
         k = text.rfind(" ", a, b)
-        if k < 0 or text[k + 1 : b].lower() not in _TRAILING_ADVERBS:
+        if k < 0 or text[k + 1 : b].lower() not in _TRAILING_ADVERBS or _PARTICIPLE_BEFORE.search(text, a, k + 1):
             break
         b = k
         a, b = _trimmed(text, a, b)
-    if m := _TRAILING_TIME.search(text, a, b):
+    if (m := _TRAILING_TIME.search(text, a, b)) and not _PARTICIPLE_BEFORE.search(text, a, m.start() + 1):
         b = _trimmed(text, a, m.start())[1]  # "The committee this week said"
     if text[a:b].lower().startswith("with ") and text[a:b].count(" ") >= 1:
         a = _trimmed(text, a + 4, b)[0]  # "with 22 percent saying ...": an absolute construction
