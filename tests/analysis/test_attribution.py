@@ -56,6 +56,8 @@ def test_a_time_a_participle_governs_stays_in_the_source() -> None:
     assert _roles(att) == ("A court filing lodged Thursday", "says", "the lease was void")
     att = _one("The harbour board this week said the lease was void.")
     assert _roles(att)[0] == "The harbour board"
+    att = _one("The harbour board on Thursday said the lease was void.")  # once the day went and left "on" behind
+    assert _roles(att) == ("The harbour board", "said", "the lease was void")
 
 
 def test_according_to_a_described_person() -> None:

@@ -1403,6 +1403,8 @@ def _source_left(text: str, s0: int, c0: int) -> tuple[int, int] | None:
     a, b = _trimmed(text, a, b)
     # trailing adverbs ("She first said", "Gowdy earlier Thursday said") stay out of the source, but not a time that
     # a participle governs ("A court document filed Thursday says", "a poll taken last week")
+    if (m := _TRAILING_TIME.search(text, a, b)) and not _PARTICIPLE_BEFORE.search(text, a, m.start() + 1):
+        b = _trimmed(text, a, m.start())[1]  # "The mayor on Monday said": "on" goes with the day
     while b > a:
         k = text.rfind(" ", a, b)
         if k < 0 or text[k + 1 : b].lower() not in _TRAILING_ADVERBS or _PARTICIPLE_BEFORE.search(text, a, k + 1):
