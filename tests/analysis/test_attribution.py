@@ -60,6 +60,13 @@ def test_a_time_a_participle_governs_stays_in_the_source() -> None:
     assert _roles(att) == ("The harbour board", "said", "the lease was void")
 
 
+def test_fronted_adverbial_and_affiliation() -> None:
+    att = _one("For now, Ana Diaz, at the Kestrel Institute, said the levee would hold.")
+    assert _roles(att) == ("Ana Diaz, at the Kestrel Institute,", "said", "the levee would hold")
+    att = _one("Ana Diaz, in an interview, said the levee would hold.")
+    assert _roles(att)[0] == "Ana Diaz"
+
+
 def test_according_to_a_described_person() -> None:
     att = _one("The ferry will stop in May, according to Rhea Vos, an analyst at Harbour Research.")
     assert _roles(att) == ("Rhea Vos, an analyst at Harbour Research", "according to", "The ferry will stop in May")

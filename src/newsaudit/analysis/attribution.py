@@ -335,9 +335,12 @@ _AUX_BEFORE = re.compile(
 _AND_BEFORE = re.compile(r"\s(?:and|but)$")
 _COMMA_QUOTE = re.compile(r"\s*[,:]\s*(?:[“\"]|'')")
 _FRONTED = re.compile(
-    r"(?:in|on|at|after|during|before|speaking|asked|earlier|later|meanwhile|however|last|this|on)\b[^,;:“”\"]{0,60},\s*",
+    r"(?:in|on|at|after|during|before|speaking|asked|earlier|later|meanwhile|however|last|this|for|still|now|"
+    r"separately|instead|under|despite|unlike|yet)\b[^,;:“”\"]{0,60},\s*",
     re.IGNORECASE,
 )
+# "Ana Diaz, at the Kestrel Institute, said": an affiliation stays in the source ("at a news conference" does not)
+_AFFILIATION = re.compile(r"(?:at|of|from|with)\s+(?:the\s+)?[A-Z]")
 _TWO_COMMA_APPOSITIVE = re.compile(r"^[A-Z][^,;:“”\"]{1,60},\s+[^,;:“”\"]{2,120},$")
 _INVERTED_REST = re.compile(r"\s+(?:[A-Z]|(?:the|a|an|one|another|his|her|its|their|our|several|some|many)\s)")
 _TRAILING_ADVERBS = frozenset(
@@ -1310,7 +1313,7 @@ def _appositive(
         or (first_word[:1].isdigit() and phrase.count(",") == 2)  # "Ana Diaz, 58, said": the age stays out
         or (first_word.endswith(("ing", "ly")) and first_word != "including")
         or first_word in ("clad", "dressed", "flanked", "speaking")
-        or _STARTS_WITH_PREPOSITION.match(second)
+        or (_STARTS_WITH_PREPOSITION.match(second) and not _AFFILIATION.match(phrase.split(",")[1].strip()))
     ):
         # "Mr. Trump, however, said", "Ana Diaz, 58, said": the name only; "Lee Ames, who teaches law, said" keeps its
         # relative clause, as PolNeAR sources do (on the tune split 27 gold sources hold one, 14 stop before one)
