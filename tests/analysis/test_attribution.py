@@ -67,6 +67,13 @@ def test_fronted_adverbial_and_affiliation() -> None:
     assert _roles(att)[0] == "Ana Diaz"
 
 
+def test_continued_is_a_cue_only_for_speech() -> None:
+    att = _one("The list includes skippers who have continued fishing after the ban, inspectors said.")
+    assert _roles(att) == ("inspectors", "said", "The list includes skippers who have continued fishing after the ban")
+    att = _one("“We will not stop,” she continued.")
+    assert _roles(att) == ("she", "continued", "“We will not stop,”")
+
+
 def test_according_to_a_described_person() -> None:
     att = _one("The ferry will stop in May, according to Rhea Vos, an analyst at Harbour Research.")
     assert _roles(att) == ("Rhea Vos, an analyst at Harbour Research", "according to", "The ferry will stop in May")

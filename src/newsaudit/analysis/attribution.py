@@ -1086,6 +1086,8 @@ def _verb_cue(
         and not _ASKED_OBJECT.match(text, c1, s1)
     ):
         return None
+    if cue_word == "continued" and re.match(r"\s+(?:to\s|[a-z]+ing\b)", text[c1:s1]):
+        return None  # "users who have continued creating accounts": not speech ('"...," he continued')
     # the cue word itself, without its auxiliaries, decides the pattern; auxiliaries stay in the cue span
     prefix_stripped = text[s0:c0].rstrip()
     rest = text[c1:s1]
