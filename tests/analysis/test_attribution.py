@@ -74,6 +74,13 @@ def test_continued_is_a_cue_only_for_speech() -> None:
     assert _roles(att) == ("she", "continued", "“We will not stop,”")
 
 
+def test_dash_appositive_source() -> None:
+    att = _one("Ana Diaz — a nurse at the clinic — said the ward was full.")  # was read as 'CONTENT — said SOURCE'
+    assert _roles(att) == ("Ana Diaz — a nurse at the clinic —", "said", "the ward was full")
+    att = _one("Reached by phone, Bo Lee - who runs the ferry - told the Courier he would not appeal.")
+    assert _roles(att) == ("Bo Lee - who runs the ferry -", "told", "he would not appeal")
+
+
 def test_according_to_a_described_person() -> None:
     att = _one("The ferry will stop in May, according to Rhea Vos, an analyst at Harbour Research.")
     assert _roles(att) == ("Rhea Vos, an analyst at Harbour Research", "according to", "The ferry will stop in May")

@@ -1069,6 +1069,24 @@ def _according(text: str, s0: int, s1: int, c0: int, c1: int, outlet: str | None
     return Attribution(content=Span.of(text, *content), source=source, cue=Span.of(text, c0, c1))
 
 
+def _dash_appositive(text: str, s0: int, prefix: str) -> tuple[int, int] | None:
+    """'NAME — DESCRIPTION — said ...' (or ' - '): the source runs from the name through the closing dash, as in
+    PolNeAR; the name starts after the last comma before it ("Reached by phone, Joyce — who ... — told")."""
+    if not prefix or prefix[-1] not in "—–-" or (prefix[-1] == "-" and prefix[-2:-1] != " "):
+        return None
+    dash = prefix[-1]
+    k = prefix.rfind(f" {dash} ", 0, len(prefix) - 1)
+    if k <= 0 or len(prefix) - k > 200:
+        return None
+    j = max(prefix.rfind(ch, 0, k) for ch in ',;:“”"')
+    name = prefix[j + 1 : k]
+    a = j + 1 + (len(name) - len(name.lstrip()))
+    words = name.split()
+    if not words or not words[0][:1].isupper() or len(words) > 6:
+        return None
+    return s0 + a, s0 + len(prefix)
+
+
 def _verb_cue(
     text: str, s0: int, s1: int, c0: int, c1: int, para: Span, outlet: str | None, prev: Source | None = None
 ) -> Attribution | None:
@@ -1100,7 +1118,10 @@ def _verb_cue(
         if att is not None:
             return att
     short_rest = len(rest.split(",")[0].split()) <= 8 and _INVERTED_REST.match(rest) is not None
-    if (cue_word in lx.INVERTIBLE or m_word is None) and (ends_quote or last in "—–" or (last == "," and short_rest)):
+    dashed = _dash_appositive(text, s0, prefix_stripped) if not ends_quote else None
+    if dashed is None and (
+        (cue_word in lx.INVERTIBLE or m_word is None) and (ends_quote or last in "—–" or (last == "," and short_rest))
+    ):
         # '"CONTENT," said X.' / 'CONTENT, said X.'  -> source after the cue, content before
         source = _inverted_source(text, c1, s1, outlet)
         content = _content_before(text, s0, s0 + len(prefix_stripped), para)
@@ -1121,7 +1142,7 @@ def _verb_cue(
         if be and not cue_word.endswith("ing"):
             return None  # a passive ("he was told") names no source here
         c0 = aux.start()
-    src = _source_left(text, s0, c0)
+    src = dashed or _source_left(text, s0, c0)
     if src is None:
         if _AND_BEFORE.search(prefix_stripped):
             return _participle(text, s0, s1, c0, c1, outlet, prev)  # "Trump denounced her record and said ..."
@@ -1151,7 +1172,7 @@ def _verb_cue(
     told = cue_word in ("told", "tell", "tells", "telling")
     if told:
         obj = _TOLD_OBJECT.match(rest)
-        quote_before = bool(before_src) and before_src[-1] in ",”\"’'"
+        quote_before = bool(before_src) and before_src[-1] in ",”\"’'" and dashed is None
         if not obj and not quote_before:
             obj = _TOLD_LISTENER.match(rest)
         if obj and not _TRIVIAL_REST.match(rest[obj.end() :]):
