@@ -81,6 +81,13 @@ def test_dash_appositive_source() -> None:
     assert _roles(att) == ("Bo Lee - who runs the ferry -", "told", "he would not appeal")
 
 
+def test_evidence_cues_take_recordings_and_searches() -> None:
+    att = _one("The video shows the mayor leaving the quay.")
+    assert _roles(att) == ("The video", "shows", "the mayor leaving the quay")
+    doc = analyze("Two ferries will stop, according to a new poll that shows most riders want them.")
+    assert [a.source.span.text for a in doc.attributions if a.source] == ["a new poll"]
+
+
 def test_according_to_a_described_person() -> None:
     att = _one("The ferry will stop in May, according to Rhea Vos, an analyst at Harbour Research.")
     assert _roles(att) == ("Rhea Vos, an analyst at Harbour Research", "according to", "The ferry will stop in May")

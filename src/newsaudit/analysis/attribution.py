@@ -103,7 +103,7 @@ _LEADING_JUNK = re.compile(
 _TOKEN = re.compile(r"\([^()]*\)|[\w’'.&/-]+|[^\s\w]")
 # After an inverted cue ("said Sen. X (D-Ill.) in an interview"), the source stops at these.
 _SOURCE_STOP = re.compile(
-    r",|;|:|—|–|\s(?:in|on|at|during|to|when|while|after|before|as|last|this|earlier|later|on|who|which|"
+    r",|;|:|—|–|\s(?:in|on|at|during|to|when|while|after|before|as|last|this|earlier|later|on|who|which|that|"
     r"yesterday|today|tonight|adding|noting|according)\b|[.!?](?=\s*$)",
     re.IGNORECASE,
 )

@@ -173,6 +173,14 @@ EVIDENCE_HEADS = frozenset(
         "documents",
         "records",
         "report",
+        "video",
+        "videos",
+        "footage",
+        "recording",
+        "search",
+        "results",
+        "transcript",
+        "transcripts",
     ]
 )
 # Adverbs and auxiliaries that belong to the cue: "has also said", "publicly warned".
