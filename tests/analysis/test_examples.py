@@ -33,6 +33,8 @@ def test_isil_has_no_anonymous_source(isil_doc: Document) -> None:
     kinds = {a.source.kind for a in isil_doc.attributions if a.source}
     assert "anonymous" not in kinds, kinds
     assert isil_doc.summary["attributions_by_source_kind"].get("anonymous", 0) == 0
+    # nor is it a source at all: the basis "contradicts" nothing anyone said
+    assert all(a.source is None or a.source.span.text != "which" for a in isil_doc.attributions)
 
 
 def test_isil_relay(isil_doc: Document) -> None:

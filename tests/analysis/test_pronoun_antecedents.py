@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsaudit import api
-from newsaudit.analysis.attribution import _antecedent, classify_source, resolve_pronouns
+from newsaudit.analysis.attribution import _antecedent, classify_source, mute_thing, resolve_pronouns
 from newsaudit.document import Attribution, Source, Span
 from newsaudit.settings import Settings
 
@@ -90,6 +91,22 @@ def test_which_standing_for_an_abstract_noun_is_not_anonymous() -> None:
     (typed,) = resolve_pronouns(text, [model_made])
     assert typed.source is not None and typed.source.kind != "anonymous"
     assert typed.source.refers_to is not None and typed.source.refers_to.text == "a regional basis"
+    # and, with no reporting cue, it is no attribution at all; a "which" that can speak, or reports, stays
+    assert mute_thing(typed)
+    assert not mute_thing(replace(typed, origin="rules"))
+    for other, cue in [
+        ("The plan was drafted by the port authority, which contradicts the mayor.", "contradicts"),
+        ("Many fighters want a regional basis, which says that the creed is wrong.", "says"),
+    ]:
+        s2, c2 = other.index("which"), other.index(cue)
+        made = Attribution(
+            Span.of(other, c2 + len(cue) + 1, len(other) - 1),
+            Source(Span.of(other, s2, s2 + 5), "named", "other"),
+            Span.of(other, c2, c2 + len(cue)),
+            origin="model",
+        )
+        (kept,) = resolve_pronouns(other, [made])
+        assert kept.source is not None and kept.source.refers_to is not None and not mute_thing(kept)
 
 
 def test_which_standing_for_a_speaker_is_typed_by_it() -> None:

@@ -836,6 +836,20 @@ _SPEAKING_HEADS = (
 )
 
 
+def mute_thing(att: Attribution) -> bool:
+    """A model relation whose "which"/"that" stands for a thing that cannot speak ("a nationality basis, which
+    contradicts ...") and whose cue reports nothing: not an attribution."""
+    src = att.source
+    return (
+        att.origin == "model"
+        and src is not None
+        and src.span.text.lower() in ("which", "that")
+        and src.refers_to is not None
+        and not _speaking_antecedent(src.refers_to.text)
+        and not (att.cue is not None and reporting_cue(att.cue.text))
+    )
+
+
 def _speaking_antecedent(phrase: str) -> bool:
     """True when a relative pronoun's antecedent can be a source: a name, or a person, role, group, organisation,
     outlet or document noun ("Reuters", "the committee", "a report", "a source close to ..."), not an abstract noun

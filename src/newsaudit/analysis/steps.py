@@ -116,7 +116,7 @@ class ModelAttributor:
 
     def __call__(self, doc: Document) -> None:
         from newsaudit.analysis import attribution_model
-        from newsaudit.analysis.attribution import relay_paragraphs, resolve_pronouns, settle_spans
+        from newsaudit.analysis.attribution import mute_thing, relay_paragraphs, resolve_pronouns, settle_spans
         from newsaudit.models.audit_model import load_model
 
         found = attribution_model.find_attributions(doc, load_model(self.model_dir))
@@ -127,7 +127,7 @@ class ModelAttributor:
             found = [a for a in found if paragraph_of[max(doc.sentence_index(a.content.start), 0)] not in relay]
         # the model's relations get their pronoun sources typed as the rules' do
         merged = resolve_pronouns(doc.text, attribution_model.merge(found, doc.attributions))
-        doc.attributions = settle_spans(doc.text, merged)
+        doc.attributions = settle_spans(doc.text, [a for a in merged if not mute_thing(a)])
 
 
 @dataclass
