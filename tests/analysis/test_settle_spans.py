@@ -217,3 +217,39 @@ def test_coordinated_sources_are_one_source() -> None:
     # two clauses, or a conjunct that is the object of a preposition, stay apart
     assert _sources("The boats left, and the fishers said nothing was wrong.") == ["the fishers"]
     assert _sources("She met with the traders and the fishers said nothing.") == ["the fishers"]
+
+
+_SOURCE_PIECES = st.sampled_from(
+    [
+        "PORT ELLEN ― ",
+        "Ana Diaz, a nurse, ",
+        "Ana Diaz — a nurse — ",
+        "Bo Lee - who runs the ferry - ",
+        "Her advisers and allies ",
+        "Still, some fishers and traders ",
+        "The board on Monday ",
+        "A court filing lodged Thursday ",
+        "Some fishers even ",
+        "For now, Ana Diaz, at the Kestrel Institute, ",
+        "said the quay would close. ",
+        "told the Courier the ferry was late. ",
+        "insist the ban works. ",
+        "The video shows the quay. ",
+        "Prices rose, according to Rhea Vos, an analyst at Harbour Research. ",
+        "\n\n",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_SOURCE_PIECES, min_size=1, max_size=8))
+def test_source_bounds_keep_offsets_and_settle_once(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assume(text.strip())
+    doc = analyze(text)
+    doc.check_offsets()  # every span, sources included, is text[start:end]
+    for att in doc.attributions:
+        if att.source is not None:
+            assert att.source.span.text.strip() == att.source.span.text
+            assert not any(s is not None and s.overlaps(att.source.span) for s in (att.cue, att.content))
+    assert settle_spans(text, doc.attributions) == doc.attributions

@@ -640,14 +640,14 @@ def _source_bounds(text: str, att: Attribution) -> Attribution:
     if src is None:
         return att
     s, e = src.span.start, src.span.end
-    if (m := _DATELINE.match(text, s, e)) and m.end() < e:
+    while (m := _DATELINE.match(text, s, e)) and m.end() < e:
         s = m.end()
     if (m := _SOURCE_TAIL.search(text, s, e)) and m.start() > s:
         e = m.start()  # "Some activists even | insist"
     if "," in text[s:e] and text[e : e + 1] == "," and cue is not None and cue.start > e:
         e += 1
-    if cue is not None and cue.start >= e and (left := _left_conjunct(text, s)) is not None:
-        s = left
+    while cue is not None and cue.start >= e and (left := _left_conjunct(text, s)) is not None and left < s:
+        s = left  # "A and B and C"
     if (s, e) == (src.span.start, src.span.end):
         return att
     span = Span.of(text, s, e)
