@@ -525,7 +525,7 @@ _DATELINE = re.compile(r"[A-Z][A-Z.' -]{2,40}(?:,\s*[A-Z][\w.' -]{1,30})?\s*[―
 
 
 _CONJUNCT_WORD = re.compile(r"[\w’'.&-]+$")
-_CONJUNCT_STOP = frozenset(
+_CONJUNCT_STOP = lx.AUXILIARIES | frozenset(
     [
         "of",
         "in",
@@ -546,25 +546,6 @@ _CONJUNCT_STOP = frozenset(
         "than",
         "as",
         "like",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "has",
-        "have",
-        "had",
-        "will",
-        "would",
-        "can",
-        "could",
-        "should",
-        "may",
-        "might",
-        "do",
-        "does",
-        "did",
         "not",
     ]
 )

@@ -893,3 +893,28 @@ MONTH_NAMES = (
     "december",
 )
 MONTHS = frozenset(MONTH_NAMES) | MONTH_ABBREVIATIONS
+
+# Auxiliary and modal verbs: a word phrase containing one is a clause, not a noun phrase.
+AUXILIARIES = frozenset(
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "do",
+        "does",
+        "did",
+    ]
+)
