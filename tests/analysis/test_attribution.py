@@ -79,6 +79,8 @@ def test_dash_appositive_source() -> None:
     assert _roles(att) == ("Ana Diaz — a nurse at the clinic —", "said", "the ward was full")
     att = _one("Reached by phone, Bo Lee - who runs the ferry - told the Courier he would not appeal.")
     assert _roles(att) == ("Bo Lee - who runs the ferry -", "told", "he would not appeal")
+    att = _one("The port will close — for now — said the mayor.")  # a clause before the dashes: inverted
+    assert _roles(att) == ("the mayor", "said", "The port will close — for now —")
 
 
 def test_evidence_cues_take_recordings_and_searches() -> None:

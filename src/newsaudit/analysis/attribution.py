@@ -615,8 +615,9 @@ _SOURCE_TAIL = re.compile(
 
 def _source_bounds(text: str, att: Attribution) -> Attribution:
     """PolNeAR's source boundaries: no dateline ("WASHINGTON ― The agency said") or trailing adverb ("Some
-    activists even | insist"), and an appositive keeps its closing comma ("Ana Diaz, a nurse, | said"; on the tune
-    split gold sources with an inner comma end on the comma 96 times in 106)."""
+    activists even | insist"), an appositive keeps its closing comma ("Ana Diaz, a nurse, | said"; on the tune
+    split gold sources with an inner comma end on the comma 96 times in 106), and a noun phrase coordinated with
+    the source joins it ("Her advisers and allies | say", `_left_conjunct`)."""
     src, cue = att.source, att.cue
     if src is None:
         return att
@@ -1079,6 +1080,8 @@ def _dash_appositive(text: str, s0: int, prefix: str) -> tuple[int, int] | None:
     words = name.split()
     if not words or not words[0][:1].isupper() or len(words) > 6:
         return None
+    if any(w.lower() in lx.AUXILIARIES or _VERB_IN_SOURCE.match(w + " ") for w in words):
+        return None  # "The port will close — for now — said the mayor": a clause, inverted
     return s0 + a, s0 + len(prefix)
 
 
