@@ -1386,6 +1386,13 @@ def _content_before(text: str, s0: int, end: int, para: Span) -> Span | None:
     return Span.of(text, s, e)
 
 
+def _without_trailing_time(text: str, a: int, b: int) -> int:
+    """The end of text[a:b] without a trailing time ("this week", "on Monday"), unless a participle governs it."""
+    if (m := _TRAILING_TIME.search(text, a, b)) and not _PARTICIPLE_BEFORE.search(text, a, m.start() + 1):
+        return _trimmed(text, a, m.start())[1]
+    return b
+
+
 def _source_left(text: str, s0: int, c0: int) -> tuple[int, int] | None:
     """The noun phrase just left of a cue: back to the nearest clause boundary, without leading connectives."""
     seg = text[s0:c0]
@@ -1427,16 +1434,14 @@ def _source_left(text: str, s0: int, c0: int) -> tuple[int, int] | None:
     a, b = _trimmed(text, a, b)
     # trailing adverbs ("She first said", "Gowdy earlier Thursday said") stay out of the source, but not a time that
     # a participle governs ("A court document filed Thursday says", "a poll taken last week")
-    if (m := _TRAILING_TIME.search(text, a, b)) and not _PARTICIPLE_BEFORE.search(text, a, m.start() + 1):
-        b = _trimmed(text, a, m.start())[1]  # "The mayor on Monday said": "on" goes with the day
+    b = _without_trailing_time(text, a, b)  # "The mayor on Monday said": "on" goes with the day
     while b > a:
         k = text.rfind(" ", a, b)
         if k < 0 or text[k + 1 : b].lower() not in _TRAILING_ADVERBS or _PARTICIPLE_BEFORE.search(text, a, k + 1):
             break
         b = k
         a, b = _trimmed(text, a, b)
-    if (m := _TRAILING_TIME.search(text, a, b)) and not _PARTICIPLE_BEFORE.search(text, a, m.start() + 1):
-        b = _trimmed(text, a, m.start())[1]  # "The committee this week said"
+    b = _without_trailing_time(text, a, b)  # "The committee this week said": after the adverbs went
     if text[a:b].lower().startswith("with ") and text[a:b].count(" ") >= 1:
         a = _trimmed(text, a + 4, b)[0]  # "with 22 percent saying ...": an absolute construction
     if m := _FINAL_PRONOUN.search(text, a, b):
