@@ -60,6 +60,28 @@ def test_merge_keeps_rules_and_adds_model_relations_only_where_the_rules_found_n
     ]
 
 
+def test_merge_adds_a_model_cue_nested_in_a_rule_content_with_the_rules_source() -> None:
+    from newsaudit.document import Source
+
+    text = "The mayor said the vote was close and noted that turnout fell."
+    doc = Document(text=text)
+
+    def span(phrase: str):  # type: ignore[no-untyped-def]
+        s = text.index(phrase)
+        return doc.span(s, s + len(phrase))
+
+    rule_source = Source(span("The mayor"), "named", "person")
+    rules = [Attribution(span("the vote was close and noted that turnout fell"), rule_source, span("said"))]
+    mayor, vote = Source(span("mayor"), "named", "person"), Source(span("the vote"), "vague", "other")
+    second = Attribution(span("that turnout fell"), mayor, span("noted"), 0.9, "model")
+    same_cue = Attribution(span("the vote was close"), None, span("said"), 0.9, "model")
+    source_inside = Attribution(span("turnout fell"), vote, span("noted"), 0.9, "model")
+    merged = merge([second, same_cue, source_inside], rules)
+    got = [(a.origin, a.source.span.text if a.source else None, a.cue.text if a.cue else None) for a in merged]
+    assert got == [("rules", "The mayor", "said"), ("model", "The mayor", "noted")]
+    assert merged[1].source == rule_source and merged[1].confidence == 0.9
+
+
 def test_reanchor_gives_model_cues_rule_boundaries_and_drops_unsure_unplaced_ones() -> None:
     from newsaudit import api
     from newsaudit.analysis.attribution_model import reanchor

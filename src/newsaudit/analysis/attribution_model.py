@@ -9,12 +9,13 @@ still gets the rules' source and content boundaries; a model relation the rules 
 its confidence is at least `MIN_UNPLACED_CONFIDENCE`.
 
 Merging with the rule-based attributions (`merge`): rule relations come first (they are more exact on PolNeAR
-dev); a model relation is added only where its spans overlap no rule span, which raises recall.
+dev); a model relation is added where its cue and content touch no rule cue or source, which raises recall.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from newsaudit.document import Attribution, Document, Source, Span
 from newsaudit.models.audit_model import AuditModel, document_output
@@ -98,9 +99,32 @@ def within_sentence(doc: Document, att: Attribution) -> bool:
 
 
 def merge(model_atts: Sequence[Attribution], rule_atts: Sequence[Attribution]) -> list[Attribution]:
-    """Rule relations plus the model relations that overlap no rule span, in text order."""
-    taken = [s for r in rule_atts for s in _spans(r)]
-    added = [m for m in model_atts if not any(s.overlaps(t) for s in _spans(m) for t in taken)]
+    """Rule relations plus the model relations the rules lack, in text order.
+
+    A model relation is added when neither its cue nor its content touches a rule cue or source; its cue may sit
+    inside a rule's content (a second claim of the same speaker: "He said the vote was close and noted that
+    turnout fell"). Its source may not touch a rule
+    cue or content, and becomes the rule's source where the two overlap (one speaker, two relations). A model
+    relation without a cue is added only where none of its spans touches a rule span."""
+    sources = [r.source for r in rule_atts if r.source is not None]
+    cues = [r.cue for r in rule_atts if r.cue is not None]
+    anchors = [s.span for s in sources] + cues  # no model cue or content may touch these
+    taken = cues + [r.content for r in rule_atts]  # nor may a model source touch these
+    every = anchors + [r.content for r in rule_atts]
+    added = []
+    for m in model_atts:
+        if m.cue is None:
+            if not any(s.overlaps(t) for s in _spans(m) for t in every):
+                added.append(m)
+            continue
+        if any(span.overlaps(t) for span in (m.cue, m.content) for t in anchors):
+            continue
+        source = m.source
+        if source is not None:
+            if any(source.span.overlaps(t) for t in taken):
+                continue
+            source = next((s for s in sources if s.span.overlaps(source.span)), source)
+        added.append(replace(m, source=source))
     return sorted([*rule_atts, *added], key=lambda a: (a.content.start, a.content.end))
 
 
