@@ -44,6 +44,24 @@ def test_si_spans_are_runs_above_threshold() -> None:
     assert all(0 <= score <= 1 for *_, score in spans)
 
 
+def test_span_filter_drops_spans_scoring_below_its_threshold() -> None:
+    from newsaudit.models.span_filter import N_GENERIC
+
+    text = "they are utterly corrupt and evil people"
+    out = _output(text, [0.1, 0.2, 0.9, 0.8, 0.3, 0.7, 0.2], [0] * 7)
+    model = _model()
+    n = N_GENERIC + ANY
+    # the score rises with the span's log length (feature 4): "utterly corrupt" (15 chars) passes, "evil" (4) not
+    w = np.zeros(n, np.float32)
+    w[4] = 4.0
+    model.weights = {"sif_mean": np.zeros(n), "sif_scale": np.ones(n), "sif_w": w, "sif_b": np.float32(-8.0)}
+    model.config = {"si_filter_threshold": 0.5}
+    assert [text[s:e] for s, e, _ in model.si_spans(out)] == ["utterly corrupt"]
+    assert [text[s:e] for s, e, _ in model.si_spans(out, filtered=False)] == ["utterly corrupt", "evil"]
+    model.config = {"si_filter_threshold": 0.0}  # threshold 0: no filter
+    assert len(model.si_spans(out)) == 2
+
+
 def test_role_spans_follow_bio_and_repair_stray_inside_tags() -> None:
     text = "The mayor said on Monday the bridge will close"
     # The/B-Src mayor/I-Src said/B-Cue on/O Monday/O the/I-Content(stray: starts a span) bridge will close

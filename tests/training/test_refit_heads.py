@@ -279,3 +279,38 @@ def test_repeats_earlier_equals_a_search_of_the_normalised_prefix(parts: list[st
     assert repeats_earlier(text, start, end) == expected
     others = max(0, f" {normalise(text)} ".count(f" {phrase} ") - 1) if len(phrase) >= 3 else 0
     assert repetition_count(text, start, end) == others
+
+
+class FakeTagger(FakeModel):
+    """A FakeModel that reads its folder's files, and whose "any technique" tagger fires on four words."""
+
+    FIRING = frozenset({"brave", "surrender.", "traitors,", "liars."})
+
+    def __init__(self, folder: Path) -> None:
+        weights = np.load(folder / "heads.npz")
+        super().__init__(json.loads((folder / "config.json").read_text()), {k: weights[k] for k in weights.files})
+        self.si_threshold = float(self.config["si_threshold"])
+
+    def heads(self, text: str, tokens: TokenStates) -> ModelOutput:
+        out = super().heads(text, tokens)
+        out.tech[:, -1] = [0.9 if text[s:e] in self.FIRING else 0.0 for s, e in tokens.offsets]
+        return out
+
+
+def test_si_filter_is_fit_on_decoded_spans_and_applied_at_run_time(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from newsaudit.models import audit_model
+
+    monkeypatch.setattr(audit_model, "AuditModel", FakeTagger)
+    item, tokens = _item()  # gold: "Our brave nation", "traitors", "liars."; the tagger also fires on "surrender."
+    config = {"si_threshold": 0.5}
+    heads._write_model_files(tmp_path, config, {"tc_w": np.zeros((2, 2), np.float32)})
+    cfg = dataclasses.replace(TrainConfig(), si_filter_c=1.0, si_filter_thresholds=(0.0, 0.2, 0.5, 0.8))
+    info = heads.fit_si_filter(cfg, tmp_path, config, ([item] * 4, [tokens] * 4), ([item], [tokens]))
+    assert info["train_spans"] == 16 and info["train_overlapping_gold"] == 0.75
+    assert info["threshold"] > 0 and config["si_filter_threshold"] == info["threshold"]
+    runtime = FakeTagger(tmp_path)
+    assert {"tc_w", "sif_mean", "sif_scale", "sif_w", "sif_b"} <= set(runtime.weights)
+    out = runtime.heads(TEXT, tokens)
+    decoded = [TEXT[s:e] for s, e, _ in runtime.si_spans(out, filtered=False)]
+    assert decoded == ["brave", "surrender.", "traitors,", "liars."]
+    assert [TEXT[s:e] for s, e, _ in runtime.si_spans(out)] == ["brave", "traitors,", "liars."]

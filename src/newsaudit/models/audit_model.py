@@ -22,6 +22,7 @@ from newsaudit.models.chunking import runs, snap_to_words, trim_unpaired_quotes
 from newsaudit.models.encoder import MODELS_DIR, OnnxEncoder, shared_encoder
 from newsaudit.models.onnx_session import onnx_session
 from newsaudit.models.span_features import repeats_earlier, span_vector, tc_vector, tfidf_rows
+from newsaudit.models.span_filter import filter_features, filter_scores
 from newsaudit.models.token_states import TokenStates, encode_texts
 
 DEFAULT_MODEL = MODELS_DIR / "newsaudit-multitask"
@@ -133,18 +134,27 @@ class AuditModel:
         mix = float(self.config.get("si_mix", 1.0))
         return mix * out.si + (1.0 - mix) * joint
 
-    def si_spans(self, out: ModelOutput, threshold: float | None = None) -> list[tuple[int, int, float]]:
-        """Technique spans (any technique), decoded from `si_probs` by `decode_si_spans` with the config's settings."""
+    def si_spans(
+        self, out: ModelOutput, threshold: float | None = None, *, filtered: bool = True
+    ) -> list[tuple[int, int, float]]:
+        """Technique spans (any technique), decoded from `si_probs` by `decode_si_spans` with the config's settings,
+        then (unless `filtered` is False) those the span filter scores below its threshold dropped."""
         cfg = self.config
-        return decode_si_spans(
+        probs = self.si_probs(out)
+        spans = decode_si_spans(
             out.text,
             out.tokens.offsets,
-            self.si_probs(out),
+            probs,
             self.si_threshold if threshold is None else threshold,
             low=float(cfg.get("si_low", 0.0)),
             gap=int(cfg.get("si_gap", 0)),
             min_chars=int(cfg.get("si_min_chars", 0)),
         )
+        cut = float(cfg.get("si_filter_threshold", 0.0))
+        if not (filtered and cut > 0 and spans and "sif_w" in self.weights):
+            return spans
+        feats = filter_features(out.text, out.tokens, probs, out.tech[:, :ANY], [(s, e) for s, e, _ in spans])
+        return [span for span, score in zip(spans, filter_scores(self.weights, feats), strict=True) if score >= cut]
 
     def span_features(self, out: ModelOutput, start: int, end: int) -> np.ndarray | None:
         """The span classifier's input vector for characters [start, end) (None if no word piece overlaps them)."""

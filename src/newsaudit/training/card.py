@@ -70,8 +70,22 @@ def _si_decoding_text(cfg: TrainConfig, metrics: dict) -> str:  # type: ignore[t
     return (
         f"- SI (`decode_si_spans`): per word piece, {source}; word pieces >= `si_threshold` ({chosen}){low}; "
         f"dips of up to `si_gap` = {cfg.si_gap} word pieces between runs filled (same line only), "
-        f"snapped to whole words, overlapping spans merged{short}. Each span gets the span classifier's technique "
-        "(`doc.techniques`); `label_spans` classifies given spans (TC)."
+        f"snapped to whole words, overlapping spans merged{short}.{_si_filter_text(metrics)} Each span gets the span "
+        "classifier's technique (`doc.techniques`); `label_spans` classifies given spans (TC)."
+    )
+
+
+def _si_filter_text(metrics: dict) -> str:  # type: ignore[type-arg]
+    info = metrics.get("si_filter")
+    if not info:
+        return ""
+    kept = f"spans scoring below {info['threshold']} are dropped" if info["threshold"] else "it drops nothing"
+    return (
+        f" Span filter (`models.span_filter`): a logistic regression (C {info['c']}) over each decoded span's "
+        "probability profile, length, position, quotes and capitals and mean technique-tagger probabilities, fit on "
+        f"the {info['train_spans']} spans decoded from the PTC train articles ({info['train_overlapping_gold']:.0%} "
+        f"overlap a gold span); {kept} (threshold chosen on the tune articles, SI F1 by threshold: "
+        f"{info['tune_si_f1_by_threshold']})."
     )
 
 

@@ -577,6 +577,67 @@ def refit_span_classifier(cfg: TrainConfig, out_dir: Path, config: dict, train, 
     return info
 
 
+def fit_si_filter(cfg: TrainConfig, out_dir: Path, config: dict, train, tune) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """Fit the SI span filter on the spans decoded from the PTC train articles (label: overlaps a gold span) and
+    choose its threshold by SI F1 on the tune articles; writes it into the model folder. Updates `config` in place."""
+    from sklearn.linear_model import LogisticRegression
+
+    from newsaudit.evaluation.metrics import merge_spans, si_score
+    from newsaudit.models.audit_model import ANY, AuditModel
+    from newsaudit.models.span_filter import filter_features, filter_scores
+
+    t0 = time.time()
+    config.pop("si_filter_threshold", None)
+    weights = {k: v for k, v in AuditModel(out_dir).weights.items() if not k.startswith("sif_")}
+    _write_model_files(out_dir, config, weights)
+    runtime = AuditModel(out_dir)
+
+    def candidates(items, states):  # type: ignore[no-untyped-def]
+        """(article name, spans, features, overlaps gold) per article."""
+        for item, st in zip(items, states, strict=True):
+            out = runtime.heads(item.text, st)
+            spans = [(s, e) for s, e, _ in runtime.si_spans(out, filtered=False)]
+            feats = filter_features(item.text, out.tokens, runtime.si_probs(out), out.tech[:, :ANY], spans)
+            gold = merge_spans((s, e) for _, s, e in item.techniques)
+            hit = [any(s < b and a < e for a, b in gold) for s, e in spans]
+            yield item.name, spans, feats, np.array(hit, dtype=bool)
+
+    rows = list(candidates(*train))
+    x = np.concatenate([f for _, _, f, _ in rows])
+    y = np.concatenate([h for _, _, _, h in rows])
+    mean, scale = x.mean(0), x.std(0) + 1e-6
+    clf = LogisticRegression(C=cfg.si_filter_c, max_iter=3000).fit((x - mean) / scale, y)
+    weights |= {
+        "sif_mean": mean.astype(np.float32),
+        "sif_scale": scale.astype(np.float32),
+        "sif_w": clf.coef_[0].astype(np.float32),
+        "sif_b": np.float32(clf.intercept_[0]).reshape(()),
+    }
+    tune_rows = list(candidates(*tune))
+    gold = {i.name: [(s, e) for _, s, e in i.techniques] for i in tune[0]}
+    curve = []
+    for cut in cfg.si_filter_thresholds:
+        pred = {
+            name: [span for span, score in zip(spans, filter_scores(weights, feats), strict=True) if score >= cut]
+            for name, spans, feats, _ in tune_rows
+        }
+        curve.append((cut, round(si_score(pred, gold).f1, 4)))
+    best = max(curve, key=lambda c: c[1])[0]  # ties: the lower threshold (earlier in the list)
+    if best > 0:
+        config["si_filter_threshold"] = best
+        _write_model_files(out_dir, config, weights)
+    info = {
+        "threshold": best,
+        "tune_si_f1_by_threshold": curve,
+        "train_spans": len(y),
+        "train_overlapping_gold": round(float(y.mean()), 4),
+        "c": cfg.si_filter_c,
+        "seconds": round(time.time() - t0, 1),
+    }
+    log.info("SI span filter: %s", info)
+    return info
+
+
 # -- check-worthiness ------------------------------------------------------------------------------------------
 
 
@@ -950,12 +1011,23 @@ def train_evaluate_export(  # type: ignore[no-untyped-def]
             ([i for i, _ in ptc_tu], [s for _, s in ptc_tu]),
         )
         runtime = AuditModel(out_dir)
+    si_filter = None
+    if cfg.si_filter_c > 0:
+        si_filter = fit_si_filter(
+            cfg,
+            out_dir,
+            config,
+            ([i for i, _ in ptc_tr], [s for _, s in ptc_tr]),
+            ([i for i, _ in ptc_tu], [s for _, s in ptc_tu]),
+        )
+        runtime = AuditModel(out_dir)
     metrics = {
         "ptc_dev": evaluate_ptc(runtime, [i for i, _ in ptc_dev], [s for _, s in ptc_dev]),
         "ptc_tune_tc_micro_f1": round(tc_micro_f1(runtime, [i for i, _ in ptc_tu], [s for _, s in ptc_tu]), 4),
         "tc_refit": tc_refit,
         "si_threshold": thr,
         "ptc_tune_si_curve": curve,
+        "si_filter": si_filter,
         "ptc_tune_si": evaluate_ptc(runtime, [i for i, _ in ptc_tu], [s for _, s in ptc_tu])["si"],
         "si_head": si_info,
         "polnear_dev": evaluate_polnear(runtime, corpora.pn_dev, corpora.pn_dev_states),

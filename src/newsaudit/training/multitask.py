@@ -47,6 +47,10 @@ class TrainConfig:
     si_threshold: float = 0.0  # fixed SI threshold; 0: the one maximising SI F1 on the PTC tune articles
     si_hysteresis: float = 0.0  # SI decoding: spans grow while >= threshold - this, kept if they reach the threshold
     si_min_chars: int = 0  # SI decoding: spans shorter than this are dropped
+    # SI span filter (`models.span_filter`): a logistic regression over decoded spans, fit on the PTC train articles,
+    # its threshold chosen among these on the tune articles (0 = keep every span). 0 C: no filter.
+    si_filter_c: float = 0.0
+    si_filter_thresholds: tuple[float, ...] = (0.0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
     max_pos_weight: float = 8.0
     role_loss_weight: float = 1.0
     tc_loss_weight: float = 1.0
@@ -76,7 +80,7 @@ class TrainConfig:
         unknown = sorted(set(data) - known)
         if unknown:
             raise InputError(f"unknown training option(s): {', '.join(unknown)}")
-        for key in ("cw_heads", "tc_blocks", "tc_ngram_weights", "tc_repetition_boosts"):
+        for key in ("cw_heads", "tc_blocks", "tc_ngram_weights", "tc_repetition_boosts", "si_filter_thresholds"):
             if key in data:
                 data[key] = tuple(data[key])
         return cls(**data)
