@@ -102,10 +102,10 @@ def merge(model_atts: Sequence[Attribution], rule_atts: Sequence[Attribution]) -
     """Rule relations plus the model relations the rules lack, in text order.
 
     A model relation is added when neither its cue nor its content touches a rule cue or source; its cue may sit
-    inside a rule's content (a second claim of the same speaker: "He said the vote was close and noted that
-    turnout fell"). Its source may not touch a rule
-    cue or content, and becomes the rule's source where the two overlap (one speaker, two relations). A model
-    relation without a cue is added only where none of its spans touches a rule span."""
+    inside a rule's content (a second claim of the same speaker: "He said the vote was close and noted that turnout
+    fell"). Its source may not touch a rule cue or content, and becomes the rule's source where the two overlap (one
+    speaker, two relations). A model relation without a cue is added only where none of its spans touches a rule
+    span."""
     sources = [r.source for r in rule_atts if r.source is not None]
     cues = [r.cue for r in rule_atts if r.cue is not None]
     anchors = [s.span for s in sources] + cues  # no model cue or content may touch these
