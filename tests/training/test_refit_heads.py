@@ -314,3 +314,17 @@ def test_si_filter_is_fit_on_decoded_spans_and_applied_at_run_time(tmp_path, mon
     decoded = [TEXT[s:e] for s, e, _ in runtime.si_spans(out, filtered=False)]
     assert decoded == ["brave", "surrender.", "traitors,", "liars."]
     assert [TEXT[s:e] for s, e, _ in runtime.si_spans(out)] == ["brave", "traitors,", "liars."]
+
+
+@pytest.mark.parametrize(("kind", "seeds"), [("logistic", 1), ("mlp", 1), ("mlp", 3)])
+def test_checkworthiness_head_runs_the_same_at_run_time(kind: str, seeds: int) -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(120, 6)).astype(np.float32)
+    y = (x[:, 0] + 0.5 * x[:, 1] ** 2 > 0.5).astype(int)
+    fitted = heads._fit_cw(x, y, kind, 13, seeds)
+    if seeds > 1:  # one wider MLP whose logit is the mean of the seeds' logits
+        assert fitted[0].coefs_[0].shape == (6, 256 * seeds)
+        alone = np.mean([heads._cw_logits(heads._fit_cw(x, y, kind, s, 1), x) for s in range(13, 13 + seeds)], axis=0)
+        assert np.allclose(heads._cw_logits(fitted, x), alone, atol=1e-4)
+    runtime = FakeModel({}, heads.cw_head_weights(fitted))
+    assert np.allclose(runtime.checkworthy_pooled(x), heads._cw_predict(fitted, x), atol=1e-5)

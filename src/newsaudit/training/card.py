@@ -124,7 +124,7 @@ def _tc_text(cfg: TrainConfig, metrics: dict) -> str:  # type: ignore[type-arg]
     )
 
 
-def _cw_text(cb: dict) -> str:  # type: ignore[type-arg]
+def _cw_text(cb: dict, seeds: int = 1) -> str:  # type: ignore[type-arg]
     if cb["chosen"].startswith("fine-tuned"):
         mix = (
             f", mixed in logit space with weight {cb['ngram_weight']} on a logistic regression over sublinear tf-idf "
@@ -136,9 +136,12 @@ def _cw_text(cb: dict) -> str:  # type: ignore[type-arg]
             "a linear layer on the mean-pooled encoder states of a sentence, trained together with the encoder "
             f"(`newsaudit.training.finetune_checkworthy`){mix}"
         )
+    head = cb["chosen"].removesuffix("+ngram")
+    if head == "mlp" and seeds > 1:
+        head = f"mlp ({seeds} seeds averaged in logit space, shipped as one wider MLP)"
     if cb["chosen"].endswith("+ngram"):
         return (
-            f"{cb['chosen']}: a {cb['chosen'].removesuffix('+ngram')} head on mean-pooled encoder states of a "
+            f"{cb['chosen']}: a {head} head on mean-pooled encoder states of a "
             f"sentence, mixed in logit space with weight {cb['ngram_weight']} on a logistic regression over sublinear "
             "tf-idf of word 1-2-grams and in-word character 2-5-grams hashed into "
             f"{cb['ngram_dim']} buckets (`span_features.tfidf_rows`)"
@@ -222,7 +225,7 @@ are averaged, weighted towards window centres) feeds every head:
 - `heads.onnx`: {_adapter_text(cfg)} over the merged encoder states of the whole article, then 15 sigmoid token
   taggers (14 PTC techniques + "any technique" for span identification) and a 7-way BIO tagger for PolNeAR
   Source / Cue / Content; it also outputs the features the span classifier pools.{_si_head_text(cfg, metrics)}
-- `heads.npz`: {_tc_text(cfg, metrics)} and the check-worthiness head ({_cw_text(cb)}).
+- `heads.npz`: {_tc_text(cfg, metrics)} and the check-worthiness head ({_cw_text(cb, cfg.cw_seeds)}).
 - `config.json`: window, stride, calibrated SI threshold ({metrics.get("si_threshold", "see config.json")}),
   check-worthiness threshold, label names.
 

@@ -525,7 +525,7 @@ def tc_micro_f1(model, items, states) -> float:  # type: ignore[no-untyped-def]
 
 def _write_model_files(out_dir: Path, config: dict, weights: dict) -> None:  # type: ignore[type-arg]
     (out_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n")
-    np.savez(out_dir / "heads.npz", **weights)
+    np.savez_compressed(out_dir / "heads.npz", **weights)
 
 
 def refit_span_classifier(cfg: TrainConfig, out_dir: Path, config: dict, train, tune) -> dict:  # type: ignore[no-untyped-def,type-arg]
@@ -641,19 +641,53 @@ def fit_si_filter(cfg: TrainConfig, out_dir: Path, config: dict, train, tune) ->
 # -- check-worthiness ------------------------------------------------------------------------------------------
 
 
-def _fit_cw(x: np.ndarray, y: np.ndarray, kind: str, seed: int):  # type: ignore[no-untyped-def]
+class MlpEnsemble:
+    """MLPs of one hidden layer fit with several seeds, as one wider MLP whose logit is the mean of theirs (what
+    `AuditModel.checkworthy_pooled` computes from the exported `coefs_` / `intercepts_`)."""
+
+    def __init__(self, nets: list) -> None:  # type: ignore[type-arg]
+        self.coefs_ = [np.hstack([n.coefs_[0] for n in nets]), np.vstack([n.coefs_[1] for n in nets]) / len(nets)]
+        self.intercepts_ = [
+            np.concatenate([n.intercepts_[0] for n in nets]),
+            np.mean([n.intercepts_[1] for n in nets], 0),
+        ]
+
+    def predict_proba(self, z: np.ndarray) -> np.ndarray:
+        hidden = np.maximum(z @ self.coefs_[0] + self.intercepts_[0], 0.0)
+        p = _sigmoid(hidden @ self.coefs_[1][:, 0] + self.intercepts_[1][0])
+        return np.stack([1.0 - p, p], axis=1)
+
+
+def _fit_cw(x: np.ndarray, y: np.ndarray, kind: str, seed: int, seeds: int = 1):  # type: ignore[no-untyped-def]
+    """A logistic head, or `seeds` MLPs (seeds seed, seed + 1, ...) averaged in logit space, on standardised x."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.neural_network import MLPClassifier
 
     mean, scale = x.mean(0), x.std(0) + 1e-6
     z = (x - mean) / scale
     if kind == "logistic":
-        clf = LogisticRegression(C=0.5, max_iter=2000, class_weight="balanced").fit(z, y)
-    else:
-        clf = MLPClassifier(
-            hidden_layer_sizes=(256,), alpha=1e-3, early_stopping=True, random_state=seed, max_iter=200
-        ).fit(z, y)
-    return clf, mean, scale
+        return LogisticRegression(C=0.5, max_iter=2000, class_weight="balanced").fit(z, y), mean, scale
+    nets = [
+        MLPClassifier(hidden_layer_sizes=(256,), alpha=1e-3, early_stopping=True, random_state=s, max_iter=200).fit(
+            z, y
+        )
+        for s in range(seed, seed + seeds)
+    ]
+    return (nets[0] if seeds == 1 else MlpEnsemble(nets)), mean, scale
+
+
+def cw_head_weights(model) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-def]
+    """The `cw_*` arrays `AuditModel.checkworthy_pooled` applies, from a `_fit_cw` result."""
+    clf, mean, scale = model
+    weights = {"cw_mean": mean.astype(np.float32), "cw_scale": scale.astype(np.float32)}
+    if hasattr(clf, "coef_"):  # logistic
+        return weights | {"cw_w": clf.coef_[0].astype(np.float32), "cw_b": np.float32(clf.intercept_[0]).reshape(())}
+    return weights | {
+        "cw_w1": clf.coefs_[0].astype(np.float32),
+        "cw_b1": clf.intercepts_[0].astype(np.float32),
+        "cw_w": clf.coefs_[1][:, 0].astype(np.float32),
+        "cw_b": np.float32(clf.intercepts_[1][0]).reshape(()),
+    }
 
 
 def _cw_predict(model, x: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -732,14 +766,20 @@ def ngram_weights(counts, y: np.ndarray, c: float) -> dict[str, np.ndarray]:  # 
 
 
 def checkworthiness_cv(
-    corpora, seed: int, kinds: tuple[str, ...] = ("logistic", "mlp"), ngram_dim: int = 0, ngram_c: float = 4.0
+    corpora,
+    seed: int,
+    kinds: tuple[str, ...] = ("logistic", "mlp"),
+    ngram_dim: int = 0,
+    ngram_c: float = 4.0,
+    mlp_seeds: int = 1,
 ) -> tuple[dict, dict]:  # type: ignore[no-untyped-def,type-arg]
     """4-fold CV on ClaimBuster kfold_25ncs (shared folds); threshold picked inside each training part.
 
     The encoder never saw ClaimBuster, and each fold's head is fit on the other three folds only. With `ngram_dim`,
     "<best kind>+ngram" is also tried: the pooled-state head and a hashed n-gram tf-idf logistic head, their logits
     mixed with a weight that, like the threshold, is chosen on a held-out third of each fold's training part.
-    Returns (metrics per head kind, weights of the chosen head fit on all data).
+    The MLP head averages `mlp_seeds` seeds. Returns (metrics per head kind, weights of the chosen head fit on all
+    data).
     """
     from sklearn.model_selection import StratifiedKFold
 
@@ -767,9 +807,9 @@ def checkworthiness_cv(
             # threshold from out-of-fold scores inside the training part (no peeking at the test fold)
             xs, ys = x[tr], y[tr]
             a, b = next(StratifiedKFold(3, shuffle=True, random_state=seed).split(xs, ys))
-            inner = _cw_predict(_fit_cw(xs[a], ys[a], kind, seed), xs[b])
+            inner = _cw_predict(_fit_cw(xs[a], ys[a], kind, seed, mlp_seeds), xs[b])
             thr, _ = best_threshold(inner.tolist(), ys[b].astype(bool).tolist())
-            scores = _cw_predict(_fit_cw(xs, ys, kind, seed), x[te])
+            scores = _cw_predict(_fit_cw(xs, ys, kind, seed, mlp_seeds), x[te])
             p = scores >= thr
             preds[te] = p
             thresholds.append(float(thr))
@@ -784,10 +824,10 @@ def checkworthiness_cv(
             tr, te = np.nonzero(folds != f)[0], np.nonzero(folds == f)[0]
             a, b = next(StratifiedKFold(3, shuffle=True, random_state=seed).split(tr, y[tr]))
             a, b = tr[a], tr[b]
-            state_b = _cw_logits(_fit_cw(x[a], y[a], base, seed), x[b])
+            state_b = _cw_logits(_fit_cw(x[a], y[a], base, seed, mlp_seeds), x[b])
             gram_b = _ngram_logits(_fit_ngram(counts[a], y[a], ngram_c), counts[b])
             w, thr = choose_mix(gram_b, state_b, y[b] == 1)
-            state_t = _cw_logits(_fit_cw(x[tr], y[tr], base, seed), x[te])
+            state_t = _cw_logits(_fit_cw(x[tr], y[tr], base, seed, mlp_seeds), x[te])
             gram_t = _ngram_logits(_fit_ngram(counts[tr], y[tr], ngram_c), counts[te])
             p = _sigmoid(w * gram_t + (1 - w) * state_t) >= thr
             preds[te] = p
@@ -797,17 +837,7 @@ def checkworthiness_cv(
         results[kind] = summary(fold_f1, preds, thresholds) | {"ngram_weights": mix}
         log.info("check-worthiness %s: %s", kind, results[kind])
     kind = max(results, key=lambda k: results[k]["mean_f1"])
-    clf, mean, scale = _fit_cw(x, y, kind.removesuffix("+ngram"), seed)
-    weights = {"cw_mean": mean.astype(np.float32), "cw_scale": scale.astype(np.float32)}
-    if kind.startswith("logistic"):
-        weights |= {"cw_w": clf.coef_[0].astype(np.float32), "cw_b": np.float32(clf.intercept_[0]).reshape(())}
-    else:
-        weights |= {
-            "cw_w1": clf.coefs_[0].astype(np.float32),
-            "cw_b1": clf.intercepts_[0].astype(np.float32),
-            "cw_w": clf.coefs_[1][:, 0].astype(np.float32),
-            "cw_b": np.float32(clf.intercepts_[1][0]).reshape(()),
-        }
+    weights = cw_head_weights(_fit_cw(x, y, kind.removesuffix("+ngram"), seed, mlp_seeds))
     chosen: dict = {
         "heads": results,
         "chosen": kind,
@@ -963,10 +993,12 @@ def train_evaluate_export(  # type: ignore[no-untyped-def]
     if cw_head is not None:  # the encoder learnt check-worthiness itself: ship its head
         cw_metrics, cw_weights = finetuned_checkworthiness(cw_head, dim, corpora.cb)
     else:
-        cw_metrics, cw_weights = checkworthiness_cv(corpora, cfg.seed, cfg.cw_heads, cfg.cw_ngram_dim, cfg.cw_ngram_c)
+        cw_metrics, cw_weights = checkworthiness_cv(
+            corpora, cfg.seed, cfg.cw_heads, cfg.cw_ngram_dim, cfg.cw_ngram_c, cfg.cw_seeds
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     export_heads(model, dim, out_dir / "heads.onnx", si_model)
-    np.savez(
+    np.savez_compressed(
         out_dir / "heads.npz",
         tc_w=model.tc.weight.detach().numpy().T.astype(np.float32).copy(),
         tc_b=model.tc.bias.detach().numpy().astype(np.float32).copy(),

@@ -69,6 +69,7 @@ class TrainConfig:
     # Check-worthiness: optional hashed word/char n-gram tf-idf logistic head, ensembled with the pooled-state head.
     cw_ngram_dim: int = 0  # 0: no n-gram head
     cw_ngram_c: float = 4.0  # inverse L2 strength of the n-gram logistic regression
+    cw_seeds: int = 1  # MLP check-worthiness head: seeds averaged (shipped as one wider MLP)
 
     @classmethod
     def load(cls, path: Path) -> TrainConfig:
