@@ -1033,25 +1033,15 @@ def train_evaluate_export(  # type: ignore[no-untyped-def]
     config["si_low"] = round(thr - cfg.si_hysteresis, 4) if cfg.si_hysteresis > 0 else 0.0
     (out_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n")
     runtime = AuditModel(out_dir)
+    train_part = ([i for i, _ in ptc_tr], [s for _, s in ptc_tr])  # (articles, states)
+    tune_part = ([i for i, _ in ptc_tu], [s for _, s in ptc_tu])
     tc_refit = None
     if cfg.tc_blocks:
-        tc_refit = refit_span_classifier(
-            cfg,
-            out_dir,
-            config,
-            ([i for i, _ in ptc_tr], [s for _, s in ptc_tr]),
-            ([i for i, _ in ptc_tu], [s for _, s in ptc_tu]),
-        )
+        tc_refit = refit_span_classifier(cfg, out_dir, config, train_part, tune_part)
         runtime = AuditModel(out_dir)
     si_filter = None
     if cfg.si_filter_c > 0:
-        si_filter = fit_si_filter(
-            cfg,
-            out_dir,
-            config,
-            ([i for i, _ in ptc_tr], [s for _, s in ptc_tr]),
-            ([i for i, _ in ptc_tu], [s for _, s in ptc_tu]),
-        )
+        si_filter = fit_si_filter(cfg, out_dir, config, train_part, tune_part)
         runtime = AuditModel(out_dir)
     metrics = {
         "ptc_dev": evaluate_ptc(runtime, [i for i, _ in ptc_dev], [s for _, s in ptc_dev]),
