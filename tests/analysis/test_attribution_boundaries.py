@@ -51,8 +51,33 @@ def test_asked_without_a_named_asker_has_no_source() -> None:
     assert _all("The mayor was asked about the bridge closure.") == [(None, "was asked about", "the bridge closure")]
 
 
-def test_expectation_without_a_holder_has_no_source() -> None:
-    assert _all("The vote is expected to pass on Friday.") == [(None, "is expected", "to pass on Friday")]
+def _fragments(text: str) -> list[tuple[str | None, list[str]]]:
+    return [(a.cue.text if a.cue else None, [c.text for c in a.content_spans]) for a in analyze(text).attributions]
+
+
+def test_expectation_without_a_holder_has_no_source_and_its_subject_opens_the_content() -> None:
+    # PolNeAR: "The vote || to pass on Friday" is one content of two fragments, with no source
+    assert _all("The vote is expected to pass on Friday.") == [(None, "is expected", "The vote")]
+    assert _fragments("The vote is expected to pass on Friday.") == [("is expected", ["The vote", "to pass on Friday"])]
+    assert _fragments("There are 712 delegates who are expected to back him.") == [
+        ("are expected", ["who", "to back him"])
+    ]
+    assert _fragments("But the politician with the big voice seemed to be shrinking.") == [
+        ("seemed", ["the politician with the big voice", "to be shrinking"])
+    ]
+
+
+def test_raising_cue_inside_a_reported_clause_keeps_its_infinitive_only() -> None:
+    assert _fragments("Analysts said the company is expected to report a loss.") == [
+        ("said", ["the company"]),
+        ("is expected", ["to report a loss"]),
+    ]
+
+
+def test_a_thousands_separator_does_not_end_a_sourceless_content() -> None:
+    assert _fragments("Chris Dale appeared to end his bid owing roughly $200,000 more than he raised.") == [
+        ("appeared", ["Chris Dale", "to end his bid owing roughly $200,000 more than he raised"])
+    ]
 
 
 def test_sourced_attribution_wins_over_a_sourceless_one() -> None:
@@ -159,6 +184,8 @@ _PIECES = [
     "He denounced the plan",
     "Harbour pollster Ana Diaz: The race is open.",
     "The vote is expected to pass.",
+    "Delegates who are expected to back him, $1,200,000 in all, seemed to waver.",
+    "Analysts said the firm is expected to lose.",
     "\u00a0",
     "\n\n",
     " ",

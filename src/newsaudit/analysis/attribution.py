@@ -8,7 +8,8 @@ Patterns, per sentence (content never crosses a paragraph; cues inside a quotati
 - "X did something, saying CONTENT" / "X ... and said CONTENT" (the source is the sentence's earlier source or subject)
 - "There are reports stating that CONTENT" (participle cues after a noun phrase)
 - "Asked whether CONTENT, ..." / "X was asked about CONTENT" / "X seems to CONTENT" / "X is expected to CONTENT":
-  no source (the asker is not named; a stance nobody holds by name)
+  no source (the asker is not named; a stance nobody holds by name); X, unless inside a reported clause, is the
+  content's first fragment and the infinitive its second
 - A quotation that opens after the cue and closes in a later sentence of the paragraph is one content.
 - "A, she said, b": the content is A, with b as its `continuation` (PolNeAR: one content, two fragments).
 - Last, over the rules' and the model's relations (`settle_spans`): a source loses a leading "what", a preposition
@@ -933,6 +934,8 @@ def _sentence_attributions(text: str, sent: Sentence, para: Span, outlet: str | 
             sourceless.append(att)
     for m in _SEEMS.finditer(text, s0, s1):
         if not _inside_quote(text, para.start, m.start()) and (att := _sourceless(text, m, s1)):
+            if subject := _raised_subject(text, s0, m.start("cue")):  # PolNeAR: "Trump || to win" is the content
+                att = replace(att, content=subject, continuation=(att.content,))
             sourceless.append(att)
     cue_end = -1
     for w in _WORD_START.finditer(text, s0, s1):
@@ -960,6 +963,27 @@ def _sentence_attributions(text: str, sent: Sentence, para: Span, outlet: str | 
     return _split_nested(text, found + sourceless)
 
 
+_SUBJECT_START = re.compile(
+    r"[,;:(—–\"“”]|\s-\s|\b(?:but|and|or|because|while|although|though|as|if|when|since|so|that|which|who)\b", re.I
+)
+
+
+def _raised_subject(text: str, s0: int, c0: int) -> Span | None:
+    """The subject of a raising cue ('The vote | is expected to pass', 'delegates who | are expected to'): the words
+    since the last clause boundary of the sentence, or the relative pronoun right before the cue."""
+    start = s0
+    for m in _SUBJECT_START.finditer(text, s0, c0):
+        relative = m.group(0).lower() in ("that", "which", "who") and not text[m.end() : c0].strip()
+        start = m.start() if relative else m.end()
+    if any(w.group(0) in _CUE_STARTERS for w in _WORD_START.finditer(text, s0, c0)):
+        return None  # nested in a reported clause ("Analysts said the company is expected to"): left as it was
+    s, e = _trimmed(text, start, c0)
+    words = [w.lower() for w in text[s:e].split()]
+    if not 1 <= len(words) <= 8 or words[0] in _VERBISH or (words[0] in _CLAUSE_WORDS and len(words) > 1):
+        return None
+    return Span.of(text, s, e)
+
+
 def _sourceless(text: str, m: re.Match[str], s1: int) -> Attribution | None:
     """A cue with no source and its content up to the next comma: 'Asked whether ..., X said' / 'X was asked about
     the plan' / 'The vote is expected to pass'."""
@@ -967,7 +991,12 @@ def _sourceless(text: str, m: re.Match[str], s1: int) -> Attribution | None:
     start = _trimmed(text, c1, s1)[0]
     end = s1
     for k in range(start, s1):
-        if text[k] == "," and not _inside_quote(text, start, k) and len(text[start:k].split()) >= 2:
+        if (
+            text[k] == ","
+            and not (text[k - 1].isdigit() and text[k + 1 : k + 2].isdigit())  # "$200,000"
+            and not _inside_quote(text, start, k)
+            and len(text[start:k].split()) >= 2
+        ):
             end = k
             break
     s, e = _content_end(text, start, end)

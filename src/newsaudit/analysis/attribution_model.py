@@ -109,8 +109,9 @@ def merge(model_atts: Sequence[Attribution], rule_atts: Sequence[Attribution]) -
     sources = [r.source for r in rule_atts if r.source is not None]
     cues = [r.cue for r in rule_atts if r.cue is not None]
     anchors = [s.span for s in sources] + cues  # no model cue or content may touch these
-    taken = cues + [r.content for r in rule_atts]  # nor may a model source touch these
-    every = anchors + [r.content for r in rule_atts]
+    contents = [c for r in rule_atts for c in r.content_spans]
+    taken = cues + contents  # nor may a model source touch these
+    every = anchors + contents
     added = []
     for m in model_atts:
         if m.cue is None:
