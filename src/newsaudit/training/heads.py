@@ -649,7 +649,7 @@ class MlpEnsemble:
         self.coefs_ = [np.hstack([n.coefs_[0] for n in nets]), np.vstack([n.coefs_[1] for n in nets]) / len(nets)]
         self.intercepts_ = [
             np.concatenate([n.intercepts_[0] for n in nets]),
-            np.mean([n.intercepts_[1] for n in nets], 0),
+            np.mean([n.intercepts_[1] for n in nets], axis=0),
         ]
 
     def predict_proba(self, z: np.ndarray) -> np.ndarray:
@@ -668,11 +668,10 @@ def _fit_cw(x: np.ndarray, y: np.ndarray, kind: str, seed: int, seeds: int = 1):
     if kind == "logistic":
         return LogisticRegression(C=0.5, max_iter=2000, class_weight="balanced").fit(z, y), mean, scale
     nets = [
-        MLPClassifier(hidden_layer_sizes=(256,), alpha=1e-3, early_stopping=True, random_state=s, max_iter=200).fit(
-            z, y
-        )
+        MLPClassifier(hidden_layer_sizes=(256,), alpha=1e-3, early_stopping=True, random_state=s, max_iter=200)
         for s in range(seed, seed + seeds)
     ]
+    nets = [net.fit(z, y) for net in nets]
     return (nets[0] if seeds == 1 else MlpEnsemble(nets)), mean, scale
 
 
