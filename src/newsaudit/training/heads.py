@@ -642,10 +642,11 @@ def fit_si_filter(cfg: TrainConfig, out_dir: Path, config: dict, train, tune) ->
 
 
 class MlpEnsemble:
-    """MLPs of one hidden layer fit with several seeds, as one wider MLP whose logit is the mean of theirs (what
-    `AuditModel.checkworthy_pooled` computes from the exported `coefs_` / `intercepts_`)."""
+    """MLPs of one hidden layer fit with several seeds: the mean of their logits, exported as one wider MLP
+    (`coefs_` / `intercepts_`, what `AuditModel.checkworthy_pooled` applies)."""
 
     def __init__(self, nets: list) -> None:  # type: ignore[type-arg]
+        self.nets = nets
         self.coefs_ = [np.hstack([n.coefs_[0] for n in nets]), np.vstack([n.coefs_[1] for n in nets]) / len(nets)]
         self.intercepts_ = [
             np.concatenate([n.intercepts_[0] for n in nets]),
@@ -653,9 +654,9 @@ class MlpEnsemble:
         ]
 
     def predict_proba(self, z: np.ndarray) -> np.ndarray:
-        hidden = np.maximum(z @ self.coefs_[0] + self.intercepts_[0], 0.0)
-        p = _sigmoid(hidden @ self.coefs_[1][:, 0] + self.intercepts_[1][0])
-        return np.stack([1.0 - p, p], axis=1)
+        p = np.clip(np.array([n.predict_proba(z)[:, 1] for n in self.nets], dtype=np.float64), 1e-12, 1 - 1e-12)
+        mean = _sigmoid(np.mean(np.log(p) - np.log1p(-p), axis=0))
+        return np.stack([1.0 - mean, mean], axis=1)
 
 
 def _fit_cw(x: np.ndarray, y: np.ndarray, kind: str, seed: int, seeds: int = 1):  # type: ignore[no-untyped-def]
