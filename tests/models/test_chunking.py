@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsaudit.models.chunking import merge_windows, runs, snap_to_words, trim_unpaired_quotes, windows
+from newsaudit.models.chunking import (
+    merge_windows,
+    runs,
+    snap_to_words,
+    split_at_paragraphs,
+    trim_unpaired_quotes,
+    windows,
+)
 
 
 @settings(max_examples=40, deadline=None)
@@ -39,6 +48,24 @@ def test_runs() -> None:
     assert runs([False, True, True, False, True]) == [(1, 3), (4, 5)]
     assert runs([]) == []
     assert runs(np.array([True, True])) == [(0, 2)]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["ab", "c", "\n", "\n\n", " \n \n", " "]), max_size=12), st.data())
+def test_split_at_paragraphs_covers_the_run_and_cuts_only_at_blank_lines(parts: list[str], data: st.DataObject) -> None:
+    text = "".join(parts)
+    offsets = [(k, k + 1) for k, ch in enumerate(text) if ch.isalpha()]
+    i = data.draw(st.integers(0, len(offsets)))
+    j = data.draw(st.integers(i, len(offsets)))
+    pieces = split_at_paragraphs(text, offsets, i, j)
+    if i == j:
+        return
+    assert pieces[0][0] == i and pieces[-1][1] == j
+    assert all(a < b for a, b in pieces) and all(p[1] == q[0] for p, q in itertools.pairwise(pieces))
+    for a, b in pieces:  # no blank line inside a piece, one between neighbouring pieces
+        assert "\n\n" not in text[offsets[a][0] : offsets[b - 1][1]].replace(" ", "")
+    for (_, b), _ in itertools.pairwise(pieces):
+        assert "\n\n" in text[offsets[b - 1][1] : offsets[b][0]].replace(" ", "")
 
 
 def _draw_span(text: str, data: st.DataObject) -> tuple[int, int]:

@@ -30,7 +30,7 @@ def _whole_words(text: str) -> list[tuple[int, int]]:
 @st.composite
 def articles(draw):  # type: ignore[no-untyped-def]
     lines = draw(st.lists(st.lists(WORDS, min_size=1, max_size=8), min_size=1, max_size=4))
-    text = "\n".join(" ".join(line) for line in lines)
+    text = draw(st.sampled_from(["\n", "\n\n"])).join(" ".join(line) for line in lines)
     offsets = _pieces(text)
     probs = np.array(draw(st.lists(st.floats(0, 1), min_size=len(offsets), max_size=len(offsets))), dtype=np.float64)
     return text, offsets, probs
@@ -63,6 +63,7 @@ def test_spans_are_sorted_disjoint_whole_words_and_reach_the_threshold(
         piece = text[s:e]
         assert 0 <= s < e <= len(text) and len(piece) == e - s >= min_chars
         assert piece == piece.strip()  # no edge whitespace
+        assert "\n\n" not in piece  # never across a paragraph break
         assert s == 0 or not (text[s - 1].isalnum() and text[s].isalnum())  # whole words
         assert e == len(text) or not (text[e - 1].isalnum() and text[e].isalnum())
         assert nxt is None or e <= nxt[0]  # sorted, no overlaps after merging
@@ -114,6 +115,15 @@ def test_gaps_are_not_filled_across_lines() -> None:
     offsets = [(0, 4), (5, 8), (9, 13), (14, 18)]
     spans = decode_si_spans(text, offsets, np.array([0.9, 0.1, 0.1, 0.9]), 0.5, gap=3)
     assert [text[s:e] for s, e, _ in spans] == ["evil", "acts"]
+
+
+def test_spans_stop_at_a_paragraph_break() -> None:
+    text = "plagued by ruin\n\nA burnt truck\nnear the road"
+    offsets = _pieces(text)
+    spans = decode_si_spans(text, offsets, np.full(len(offsets), 0.9), 0.5)
+    assert [text[s:e] for s, e, _ in spans] == ["plagued by ruin", "A burnt truck\nnear the road"]
+    weak_tail = np.array([0.9 if a < 15 else 0.45 for a, _ in offsets])  # the second paragraph never reaches 0.5
+    assert [text[s:e] for s, e, _ in decode_si_spans(text, offsets, weak_tail, 0.5, low=0.4)] == ["plagued by ruin"]
 
 
 def test_si_probs_mix_the_si_tagger_with_the_joint_tagger() -> None:
