@@ -69,9 +69,9 @@ def _si_decoding_text(cfg: TrainConfig, metrics: dict) -> str:  # type: ignore[t
     )
     return (
         f"- SI (`decode_si_spans`): per word piece, {source}; word pieces >= `si_threshold` ({chosen}){low}; "
-        f"dips of up to `si_gap` = {cfg.si_gap} word pieces between runs filled (same line only), "
-        f"snapped to whole words, overlapping spans merged{short}.{_si_filter_text(metrics)} Each span gets the span "
-        "classifier's technique (`doc.techniques`); `label_spans` classifies given spans (TC)."
+        f"dips of up to `si_gap` = {cfg.si_gap} word pieces between runs filled (same line only), runs cut at "
+        f"blank lines, snapped to whole words, overlapping spans merged{short}.{_si_filter_text(metrics)} "
+        "Each span gets the span classifier's technique (`doc.techniques`); `label_spans` classifies given spans (TC)."
     )
 
 
