@@ -100,3 +100,19 @@ def test_reanchor_gives_model_cues_rule_boundaries_and_drops_unsure_unplaced_one
     got = [(a.source.span.text if a.source else None, a.cue.text if a.cue else None, a.content.text) for a in out]
     assert got == [("The union leader", "grumbled", "that the deal was unfair"), (None, "claims", "about the vote")]
     assert all(a.origin == "model" and a.confidence == 0.9 for a in out)
+
+
+def test_reanchor_drops_an_unplaced_relation_whose_cue_is_only_auxiliaries() -> None:
+    from newsaudit import api
+    from newsaudit.analysis.attribution_model import reanchor
+    from newsaudit.settings import Settings
+
+    text = "Recruits who were promised glory found that they joined a grim war."
+    doc = api.analyze(text, settings=Settings(use_models=False))
+
+    def model(cue: str) -> Attribution:
+        c, t = text.index(cue), text.index("that they joined")
+        return Attribution(doc.span(t, len(text) - 1), None, doc.span(c, c + len(cue)), 0.95, "model")
+
+    out = reanchor(doc, [model("were"), model("were promised")])
+    assert [a.cue.text for a in out if a.cue is not None] == ["were promised"]

@@ -6,7 +6,7 @@ rule engine's `classify_source`.
 
 Re-anchoring (`reanchor`): the rule verb patterns run at every model cue, so a relation whose cue the lexicon lacks
 still gets the rules' source and content boundaries; a model relation the rules cannot place keeps its own spans when
-its confidence is at least `MIN_UNPLACED_CONFIDENCE`.
+its confidence is at least `MIN_UNPLACED_CONFIDENCE`, unless its cue is only auxiliaries ("were", "has been").
 
 Merging with the rule-based attributions (`merge`): rule relations come first (they are more exact on PolNeAR
 dev); a model relation is added where its cue and content touch no rule cue or source, which raises recall.
@@ -14,9 +14,11 @@ dev); a model relation is added where its cue and content touch no rule cue or s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from newsaudit.analysis.lexicons import AUXILIARIES
 from newsaudit.document import Attribution, Document, Source, Span
 from newsaudit.models.audit_model import AuditModel, document_output
 
@@ -139,7 +141,8 @@ def reanchor(
 ) -> list[Attribution]:
     """Model relations with the rules' source and content boundaries: for each model cue, the rule verb patterns run
     at that cue (`attribution.attribution_at_cue`); a relation they cannot place keeps its own spans if the model is
-    confident enough, else it is dropped. The tagger finds cues the lexicon lacks; the rules place the spans."""
+    confident enough and its cue is more than auxiliaries, else it is dropped. The tagger finds cues the lexicon
+    lacks; the rules place the spans."""
     from newsaudit.analysis.attribution import attribution_at_cue
 
     out = []
@@ -147,9 +150,15 @@ def reanchor(
         rule = attribution_at_cue(doc, att.cue.start, att.cue.end) if att.cue is not None else None
         if rule is not None:
             out.append(Attribution(rule.content, rule.source, rule.cue, att.confidence, att.origin))
-        elif att.confidence >= min_unplaced_confidence:
+        elif att.confidence >= min_unplaced_confidence and not _auxiliaries_only(att.cue):
             out.append(att)
     return out
+
+
+def _auxiliaries_only(cue: Span | None) -> bool:
+    """True for a cue made only of auxiliary verbs ("were", "has been"): no PolNeAR tune cue is one."""
+    words = re.findall(r"[\w']+", cue.text.lower()) if cue is not None else []
+    return bool(words) and all(w in AUXILIARIES for w in words)
 
 
 def find_attributions(doc: Document, model: AuditModel) -> list[Attribution]:
