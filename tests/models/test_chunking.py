@@ -12,7 +12,7 @@ from newsaudit.models.chunking import (
     merge_windows,
     runs,
     snap_to_words,
-    split_at_paragraphs,
+    split_at_blank_lines,
     trim_unpaired_quotes,
     windows,
 )
@@ -52,12 +52,12 @@ def test_runs() -> None:
 
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.sampled_from(["ab", "c", "\n", "\n\n", " \n \n", " "]), max_size=12), st.data())
-def test_split_at_paragraphs_covers_the_run_and_cuts_only_at_blank_lines(parts: list[str], data: st.DataObject) -> None:
+def test_split_at_blank_lines_covers_the_run_and_cuts_only_there(parts: list[str], data: st.DataObject) -> None:
     text = "".join(parts)
     offsets = [(k, k + 1) for k, ch in enumerate(text) if ch.isalpha()]
     i = data.draw(st.integers(0, len(offsets)))
     j = data.draw(st.integers(i, len(offsets)))
-    pieces = split_at_paragraphs(text, offsets, i, j)
+    pieces = split_at_blank_lines(text, offsets, i, j)
     if i == j:
         return
     assert pieces[0][0] == i and pieces[-1][1] == j

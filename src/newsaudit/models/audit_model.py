@@ -18,7 +18,7 @@ import numpy as np
 
 from newsaudit.analysis.labels import ATTRIBUTION_ROLES, PTC_TECHNIQUES
 from newsaudit.errors import ModelError
-from newsaudit.models.chunking import runs, snap_to_words, split_at_paragraphs, trim_unpaired_quotes
+from newsaudit.models.chunking import runs, snap_to_words, split_at_blank_lines, trim_unpaired_quotes
 from newsaudit.models.encoder import MODELS_DIR, OnnxEncoder, shared_encoder
 from newsaudit.models.onnx_session import onnx_session
 from newsaudit.models.span_features import repeats_earlier, span_vector, tc_vector, tfidf_rows
@@ -329,7 +329,7 @@ def decode_si_spans(
             if 1 < b - a <= gap + 1 and "\n" not in text[offsets[a][1] : offsets[b][0]]:
                 flags[a:b] = True
     found: list[list[float]] = []  # [start, end, probability sum, word pieces]
-    pieces = [piece for run in runs(flags) for piece in split_at_paragraphs(text, offsets, *run)]
+    pieces = [piece for run in runs(flags) for piece in split_at_blank_lines(text, offsets, *run)]
     for i, j in pieces:
         if float(np.max(probs[i:j])) < threshold:
             continue

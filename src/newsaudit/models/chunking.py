@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 
 
 def windows(n_tokens: int, size: int, stride: int) -> list[tuple[int, int]]:
@@ -63,9 +63,9 @@ def runs(flags: Sequence[bool] | np.ndarray) -> list[tuple[int, int]]:
     return out
 
 
-def split_at_paragraphs(text: str, offsets: Sequence[tuple[int, int]], i: int, j: int) -> list[tuple[int, int]]:
+def split_at_blank_lines(text: str, offsets: Sequence[tuple[int, int]], i: int, j: int) -> list[tuple[int, int]]:
     """The run [i, j) of word pieces cut wherever a blank line separates two neighbouring pieces."""
-    cuts = [t for t in range(i + 1, j) if _PARAGRAPH_BREAK.search(text, offsets[t - 1][1], offsets[t][0])]
+    cuts = [t for t in range(i + 1, j) if _BLANK_LINE.search(text, offsets[t - 1][1], offsets[t][0])]
     bounds = [i, *cuts, j]
     return list(itertools.pairwise(bounds))
 
