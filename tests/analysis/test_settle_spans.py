@@ -91,9 +91,63 @@ def test_a_parenthetical_attribution_splits_the_content() -> None:
     assert _roles(text) == [
         ("the port authority", "The harbour had no working crane", ["and could not take container ships"])
     ]
+    # a lead too short to stand as content is its first fragment (PolNeAR train: 48 of 80 such leads)
     assert _roles("In particular, she said, the ferry will stop running.") == [
-        ("she", "the ferry will stop running", [])  # a lead-in too short to be content: the rest is the content
+        ("she", "In particular", ["the ferry will stop running"])
     ]
+    assert _roles("That, the commission said, “would be helpful.”") == [
+        ("the commission", "That", ["“would be helpful.”"])
+    ]
+
+
+def test_a_lead_keeps_its_rest_when_a_relation_is_nested_in_it() -> None:
+    text = "Now, the mayor says, seven boats have left, boats she said were the best of the fleet."
+    assert _roles(text) == [
+        ("the mayor", "Now", ["seven boats have left, boats she said were the best of the fleet"]),
+        ("she", "were the best of the fleet", []),
+    ]
+
+
+def test_a_relative_pronoun_before_the_source_is_the_first_fragment() -> None:
+    assert _roles("The ferry levy, which the mayor says will cost families dearly, starts in May.") == [
+        ("the mayor", "which", ["will cost families dearly, starts in May"])
+    ]
+    text = "The council backed what the mayor calls a fair deal."
+    doc = Document(text=text)
+    s0, c0, k0 = text.index("the mayor"), text.index("calls"), text.index("a fair")
+    att = Attribution(doc.span(k0, k0 + 11), Source(doc.span(s0, c0 - 1), "named", "other"), doc.span(c0, c0 + 5))
+    [settled] = settle_spans(text, [att])
+    assert [s.text for s in settled.content_spans] == ["what", "a fair deal"]
+    assert settle_spans(text, [settled]) == [settled]
+    # after a preposition the pronoun is not what is said
+    assert _roles("They met in a hall in which the mayor said the harbour would stay shut.") == [
+        ("the mayor", "the harbour would stay shut", [])
+    ]
+
+
+def test_quote_resumed_after_a_comma_inside_the_attribution() -> None:
+    text = (
+        "“We will not go back,” the mayor told reporters at the harbour, where the crane stands idle. "
+        "“The harbour stays shut.”"
+    )
+    assert _roles(text) == [("the mayor", "“We will not go back,”", ["“The harbour stays shut.”"])]
+    text = "“We will not go back,” the mayor told reporters at the harbour, where the crane stands idle. Boats left."
+    assert _roles(text) == [("the mayor", "“We will not go back,”", [])]
+
+
+def test_a_model_content_ends_before_a_trailing_adjunct() -> None:
+    text = "The mayor attacked the harbour board, drawing boos from the crowd."
+    doc = Document(text=text)
+
+    def att(origin: str) -> Attribution:
+        k0 = text.index("the harbour")
+        source = Source(doc.span(0, 9), "named", "person")
+        return Attribution(doc.span(k0, len(text) - 1), source, doc.span(10, 18), origin=origin)
+
+    [model] = settle_spans(text, [att("model")])
+    assert model.content.text == "the harbour board"
+    [rules] = settle_spans(text, [att("rules")])  # PolNeAR keeps such adjuncts after the rules' speech cues
+    assert rules.content.text == "the harbour board, drawing boos from the crowd"
 
 
 def test_settling_twice_changes_nothing() -> None:
@@ -161,11 +215,14 @@ def test_continuations_slice_the_text_and_overlap_no_other_span(pieces: list[str
         for cont in att.continuation:
             assert att.cue is not None and cont.start >= max(att.cue.end, att.content.end)
             assert doc.text[cont.start : cont.end] == cont.text
+            lead = len(att.content.text.split()) < 3  # a lead too short to stand alone keeps its rest
             for j, other in enumerate(doc.attributions):
                 spans = [other.content, other.cue, other.source.span if other.source else None]
                 if j != i:
                     spans += list(other.continuation)
-                assert not any(s is not None and s is not cont and s.overlaps(cont) for s in spans)
+                elif lead:
+                    continue
+                assert lead or not any(s is not None and s is not cont and s.overlaps(cont) for s in spans)
 
 
 def _sources(text: str) -> list[str]:

@@ -483,6 +483,7 @@ def find_attributions(doc: Document) -> list[Attribution]:
 
 # After a quoted content and its attribution: the end of that sentence (or a comma), then a quotation that opens.
 _RESUME = re.compile(r"[.!?,](?=\s)")
+_LEAD_WORDS = 3  # a clause before its cue needs this many words to stand as content on its own
 _OPENERS = {"''": "''", "“": "”", '"': '"'}
 
 
@@ -496,9 +497,11 @@ def settle_spans(text: str, atts: list[Attribution]) -> list[Attribution]:
     (`_source_bounds`); a preposition that opens the content joins the cue; a quotation resumed after its
     attribution becomes the content's `continuation` ('"A," she said. "B. C."' or '"A," she said, "b."') unless it
     is part of another attribution (PolNeAR annotates such a quote as one content of two fragments). Idempotent."""
-    atts = [_preposition_to_cue(text, _source_bounds(text, _without_free_relative(text, a))) for a in atts]
+    atts = [_source_bounds(text, _without_free_relative(text, a)) for a in atts]
+    atts = [_without_adjunct(text, _relative_object(text, _preposition_to_cue(text, a))) for a in atts]
     resumed = [_resumed_quote(text, a) for a in atts]
-    # a rule's own continuation ("A, she said, b") stays; a quote an earlier pass resumed is decided again
+    # a relation's own continuation ("A, she said, b") stays unless it runs into another relation (after a lead too
+    # short to stand alone, it stays anyway); a quote an earlier pass resumed is decided again
     kept = [tuple(c for c in a.continuation if c != r) for a, r in zip(atts, resumed, strict=True)]
     spans = [
         [s for s in (a.source.span if a.source else None, a.cue, a.content, *k) if s is not None]
@@ -507,7 +510,10 @@ def settle_spans(text: str, atts: list[Attribution]) -> list[Attribution]:
     out = []
     for i, (att, quote, own) in enumerate(zip(atts, resumed, kept, strict=True)):
         others = [s for j, group in enumerate(spans) if j != i for s in group]
-        fragments = [f for f in (*own, quote) if f is not None and not any(f.overlaps(s) for s in others)]
+        lead = len(att.content.text.split()) < _LEAD_WORDS  # "which || will fail": the content needs the rest
+        fragments = [f for f in own if lead or not any(f.overlaps(s) for s in others)]
+        if quote is not None and not any(quote.overlaps(s) for s in others):
+            fragments.append(quote)
         out.append(replace(att, continuation=tuple(fragments)))
     return out
 
@@ -647,19 +653,61 @@ def _preposition_to_cue(text: str, att: Attribution) -> Attribution:
     return replace(att, cue=Span.of(text, cue.start, joined), content=Span.of(text, joined + 1, c.end))
 
 
+# A trailing adjunct of the sentence, not of what is attributed: ", drawing boos", ", as she campaigns", ", but ...".
+_ADJUNCT = re.compile(r",\s+(?:[a-z]{3,}ing|as|despite|while|whereas|although|though|but)\b")
+
+
+def _without_adjunct(text: str, att: Attribution) -> Attribution:
+    """A model relation's content ends before a trailing adjunct ("attacked | Trump, drawing boos from the crowd");
+    the rules' contents keep theirs (PolNeAR keeps them after speech cues)."""
+    if att.origin != "model":
+        return att
+    last = att.content_spans[-1]
+    for m in _ADJUNCT.finditer(text, last.start, last.end):
+        if m.start() - last.start >= 12 and not _inside_quote(text, last.start, m.start()):
+            cut = Span.of(text, *_content_end(text, last.start, m.start()))
+            if att.continuation:
+                return replace(att, continuation=(*att.continuation[:-1], cut))
+            return replace(att, content=cut)
+    return att
+
+
+_RELATIVE_BEFORE = re.compile(r"(?<![\w’'])(?:(?P<prep>\w+)\s+)?(?P<pron>which|who|whom|what)\s+$", re.I)
+
+
+def _relative_object(text: str, att: Attribution) -> Attribution:
+    """ "the plan, which | he says | will fail": the relative pronoun is the content's first fragment (PolNeAR)."""
+    src, cue, c = att.source, att.cue, att.content
+    if src is None or cue is None or not src.span.end <= cue.start <= c.start:
+        return att
+    m = _RELATIVE_BEFORE.search(text, max(0, src.span.start - 30), src.span.start)
+    if m is None:
+        return att
+    if m.group("prep") and _STARTS_WITH_PREPOSITION.fullmatch(m.group("prep")):
+        return att  # "in which he says ...": the pronoun is not what is said
+    pron = Span.of(text, m.start("pron"), m.end("pron"))
+    return replace(att, content=pron, continuation=(c, *att.continuation))
+
+
 def _resumed_quote(text: str, att: Attribution) -> Span | None:
     """The quotation resuming `att`'s quoted content after its source and cue, if one does."""
     c = att.content
     if att.cue is None or att.cue.start < c.end or not c.text.rstrip().endswith(("”", '"', "''")):
         return None
-    m = _RESUME.search(text, max(att.cue.end, att.source.span.end if att.source else 0))
-    if m is None or m.end() - c.end > 400 or re.search(r"[“”\"\n]|''", text[c.end : m.end()]):
-        return None  # the attribution runs on, or another quotation or a paragraph comes first
-    start = m.end()
-    while start < len(text) and text[start] in " \t\u00a0":
-        start += 1
-    opener = next((o for o in _OPENERS if text.startswith(o, start)), None)
-    if opener is None or start - m.end() > 3:
+    pos = max(att.cue.end, att.source.span.end if att.source else 0)
+    while (m := _RESUME.search(text, pos)) is not None:
+        if m.end() - c.end > 400 or re.search(r"[“”\"\n]|''", text[c.end : m.end()]):
+            return None  # the attribution runs on, or another quotation or a paragraph comes first
+        start = m.end()
+        while start < len(text) and text[start] in " \t\u00a0":
+            start += 1
+        opener = next((o for o in _OPENERS if text.startswith(o, start)), None)
+        if opener is not None and start - m.end() <= 3:
+            break
+        if m.group() != ",":
+            return None  # the sentence ends and no quotation follows
+        pos = m.end()  # a comma inside the attribution ("told Reuters in Macau, the city where ..."): read on
+    else:
         return None
     end = _quote_end(text, start, opener)
     return None if end is None or end - start > 2000 else Span.of(text, start, end)
@@ -1235,6 +1283,8 @@ def _verb_cue(
             content = _content_end(text, content[0], comma)  # "When X says A, who are we to argue?": A
         if content[1] - content[0] < 2 or (cue_word in ("told", "tell", "tells") and rest_after is rest):
             return None
+        if rest.lstrip().startswith(",") and (front := _fronted(text, s0, before_src)):
+            return Attribution(front, source, Span.of(text, c0, c1), continuation=(Span.of(text, *content),))
         return Attribution(content=Span.of(text, *content), source=source, cue=Span.of(text, c0, c1))
     if before_src and before_src[-1] in ",”\"’'—–":
         span = _content_before(text, s0, s0 + len(before_src), para)
@@ -1245,8 +1295,20 @@ def _verb_cue(
         # "The editorial, sources said, nailed the narrative": the rest of the sentence
         content = _content_after(text, c1 + lead.end(), s1)
         if len(text[content[0] : content[1]].split()) >= 3:
+            if front := _fronted(text, s0, before_src):
+                return Attribution(front, source, Span.of(text, c0, c1), continuation=(Span.of(text, *content),))
             return Attribution(content=Span.of(text, *content), source=source, cue=Span.of(text, c0, c1))
     return None
+
+
+def _fronted(text: str, s0: int, before_src: str) -> Span | None:
+    """The words before a parenthetical attribution too short to stand as content ("Instead, she said, ..."):
+    PolNeAR makes them the first fragment of the content."""
+    s, e = _trimmed(text, s0, s0 + len(before_src))
+    words = text[s:e].split()
+    if not 1 <= len(words) < _LEAD_WORDS or _SUBORDINATOR.fullmatch(text[s:e]) or any(q in text[s:e] for q in '“”"('):
+        return None
+    return Span.of(text, s, e)
 
 
 # A subordinate clause's opening word: "When X says A, B" attributes only A.
@@ -1410,7 +1472,7 @@ def _content_before(text: str, s0: int, end: int, para: Span) -> Span | None:
     s, e = _trimmed(text, s0, end)
     if m := _CONTENT_CONNECTIVE.match(text, s, e):
         s = m.end()  # "But the plan failed, officials said": the content starts at "the plan"
-    if len(text[s:e].split()) < 3:
+    if len(text[s:e].split()) < _LEAD_WORDS:
         return None  # "Then, last week, Eric Trump called." has no content
     return Span.of(text, s, e)
 
