@@ -67,6 +67,17 @@ def test_expectation_without_a_holder_has_no_source_and_its_subject_opens_the_co
     ]
 
 
+def test_passive_perception_without_a_holder_is_a_sourceless_attribution() -> None:
+    # "is widely seen as", "was said to": a vague attribution; the subject opens the content, as for "is expected"
+    assert _fragments("The levy is widely seen as a defeat for the mayor.") == [
+        ("is widely seen", ["The levy", "as a defeat for the mayor"])
+    ]
+    assert _fragments("The mayor was said to be furious with the board.") == [
+        ("was said", ["The mayor", "to be furious with the board"])
+    ]
+    assert _all("The mayor was seen at the harbour.") == []
+
+
 def test_raising_cue_inside_a_reported_clause_keeps_its_infinitive_only() -> None:
     assert _fragments("Analysts said the company is expected to report a loss.") == [
         ("said", ["the company"]),
@@ -186,6 +197,9 @@ _PIECES = [
     "The vote is expected to pass.",
     "Delegates who are expected to back him, $1,200,000 in all, seemed to waver.",
     "Analysts said the firm is expected to lose.",
+    "The levy, which the mayor says will fail, was widely seen as a defeat.",
+    "Instead, she said, the ferry stops.",
+    "“We wait,” the captain told us in port, where it rained. “Then we sail.”",
     "\u00a0",
     "\n\n",
     " ",

@@ -144,10 +144,14 @@ _NAMED_THINGS = frozenset(
         "site",
     ]
 )
-# "The plan seems to work" / "The vote is expected to pass": a stance with no source; the content is the infinitive.
+# Raising and passive-perception cues whose subject is the start of the content: "Trump || is expected || to win",
+# "The plan || is widely seen || as a defeat", "The mayor || was said || to be furious" (PolNeAR: no source).
 _SEEMS = re.compile(
-    r"(?<![\w’'-])(?P<cue>(?:(?:is|are|was|were)\s+(?:widely\s+|not\s+|also\s+)?expected)|seemed|seems|appeared|"
+    r"(?<![\w’'-])(?P<cue>(?:(?:is|are|was|were)\s+(?:widely\s+|not\s+|also\s+)?expected|seemed|seems|appeared|"
     r"appears)(?=\s+to\s+[a-z])"
+    r"|(?:is|are|was|were)\s+(?:widely\s+|not\s+|also\s+|often\s+)?(?:said|believed|thought|reported|rumored)"
+    r"(?=\s+to\s+[a-z])"
+    r"|(?:is|are|was|were)\s+(?:widely\s+|not\s+|also\s+|often\s+)?(?:seen|viewed|regarded)(?=\s+as\s+[a-z]))"
 )
 # "asked the students if ...", "asked Trump how ...", "asked the congregation to stand"
 _ASKED_OBJECT = re.compile(
