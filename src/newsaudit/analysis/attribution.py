@@ -1337,7 +1337,8 @@ def _resumed_clause(text: str, c1: int, s1: int, before_src: str) -> tuple[Span,
 
 
 def _inverted_source(text: str, c1: int, s1: int, outlet: str | None) -> Source | None:
-    """The source after an inverted cue: a name, then an optional appositive up to the sentence end."""
+    """The source after an inverted cue: a name, then an optional appositive or relative clause up to the sentence
+    end."""
     rest = text[c1:s1]
     stop = _SOURCE_STOP.search(rest)
     src_end = c1 + (stop.start() if stop else len(rest))
@@ -1345,12 +1346,20 @@ def _inverted_source(text: str, c1: int, s1: int, outlet: str | None) -> Source 
     if source is None or not stop or text[src_end : src_end + 1] != ",":
         return source
     tail = text[src_end + 1 : s1]
-    if _appositive_tail(tail) and len(tail.split()) <= 25 and not any(q in tail for q in _Q_OPEN + _Q_CLOSE):
+    relative = _RELATIVE_TAIL.match(tail)  # "said Ana Diaz, who runs the clinic": PolNeAR train 101 in, 50 out
+    if (
+        (relative or _appositive_tail(tail))
+        and len(tail.split()) <= 25
+        and not any(q in tail for q in _Q_OPEN + _Q_CLOSE)
+    ):
         a = source.span.start
         b = s1 - 1 if text[s1 - 1] == "." else s1
         a, b = _trimmed(text, a, b)
         return Source(Span.of(text, a, b), source.kind, source.subtype)
     return source
+
+
+_RELATIVE_TAIL = re.compile(r"\s+(?:who|whose)\s")
 
 
 def _appositive_tail(tail: str) -> bool:
