@@ -78,6 +78,16 @@ def test_passive_perception_without_a_holder_is_a_sourceless_attribution() -> No
     assert _all("The mayor was seen at the harbour.") == []
 
 
+def test_a_partial_quote_before_its_cue_takes_the_words_of_its_sentence_before_it() -> None:
+    # PolNeAR: 'He was a “kind man,” she said' has the content 'He was a “kind man,”'
+    assert _fragments("He was a “kind and patient man,” his colleague said.") == [
+        ("said", ["He was a “kind and patient man,”"])
+    ]
+    assert _fragments("He had one line: “We wait for spring,” his colleague said.") == [
+        ("said", ["“We wait for spring,”"])
+    ]
+
+
 def test_raising_cue_inside_a_reported_clause_keeps_its_infinitive_only() -> None:
     assert _fragments("Analysts said the company is expected to report a loss.") == [
         ("said", ["the company"]),

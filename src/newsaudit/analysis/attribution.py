@@ -1468,6 +1468,9 @@ def _inside_quote(text: str, p0: int, pos: int) -> bool:
     return marks % 2 == 1
 
 
+_QUOTE_OR_STOP = re.compile(r"[.!?:]\s|[“”\"]|''")
+
+
 def _content_before(text: str, s0: int, end: int, para: Span) -> Span | None:
     """Content that precedes its cue: a quote (which may open in an earlier sentence of the paragraph) or a clause."""
     seg = text[s0:end]
@@ -1480,6 +1483,8 @@ def _content_before(text: str, s0: int, end: int, para: Span) -> Span | None:
         else:
             opening = max(text.rfind(q, para.start, close) for q in _Q_OPEN)
         start = opening if opening >= para.start else s0
+        if s0 < start and text[s0:start].strip() and not _QUOTE_OR_STOP.search(text, s0, start):
+            start = _trimmed(text, s0, start)[0]  # 'He was a “kind man,” she said': the words before a partial quote
         stop = end if text[end - 1] != "," or text[end - 2] in _Q_CLOSE else end - 1
         return Span.of(text, start, stop) if stop - start >= 3 else None
     s, e = _trimmed(text, s0, end)
