@@ -262,6 +262,13 @@ def test_an_inverted_source_keeps_its_relative_clause() -> None:
     assert _sources("“The ward is full,” said Ana Diaz, 58, of Leeds.") == ["Ana Diaz"]
 
 
+def test_a_description_between_a_quote_and_a_name_is_part_of_the_source() -> None:
+    text = "“She was kind,” another friend, Mariam Emara told us."
+    [att] = analyze(text).attributions
+    assert att.source is not None and att.source.span.text == "another friend, Mariam Emara"
+    assert (att.source.kind, att.content.text) == ("named", "“She was kind,”")
+
+
 def test_a_dateline_is_not_part_of_the_source() -> None:
     assert _sources("PORT ELLEN ― The harbour board said the quay would close.") == ["The harbour board"]
 

@@ -1227,6 +1227,8 @@ def _verb_cue(
             return _participle(text, s0, s1, c0, c1, outlet, prev)  # "Trump denounced her record and said ..."
         return None
     src0, src1 = src
+    if described := _QUOTE_THEN_DESCRIPTION.search(text, s0, src0):
+        src0 = described.start("desc")  # '“A,” a friend, Ana Diaz, said': the description is part of the source
     if cue_word in lx.EVIDENCE_CUES:
         head = text[src0:src1].lower().split()[-1:] if src1 > src0 else []
         if not head or head[0] not in lx.EVIDENCE_HEADS:
@@ -1317,6 +1319,12 @@ def _fronted(text: str, s0: int, before_src: str) -> Span | None:
 
 # A subordinate clause's opening word: "When X says A, B" attributes only A.
 _SUBORDINATOR = re.compile(r"When|Whenever|If|Since|Because|Although|Though|As|While|Unless|Once|Until|After|Before")
+
+
+# After a closing quote, a short lower-case description and a comma right before a name: “A,” a friend, Ana Diaz, said
+_QUOTE_THEN_DESCRIPTION = re.compile(
+    r"(?:[”\"]|'')\s+(?P<desc>(?:a|an|the|another|his|her|their|one)\s[\w’' -]{2,40}?),\s*$"
+)
 
 
 def _comma_outside_quotes(text: str, start: int, end: int) -> int | None:
