@@ -288,6 +288,13 @@ def test_coordinated_sources_are_one_source() -> None:
     # two clauses, or a conjunct that is the object of a preposition, stay apart
     assert _sources("The boats left, and the fishers said nothing was wrong.") == ["the fishers"]
     assert _sources("She met with the traders and the fishers said nothing.") == ["the fishers"]
+    # "like" / "including" / "such as" inside the noun phrase: the list's head noun opens the source
+    assert _sources("Candidates like Ana Diaz and Bo Lee have said the ban works.") == [
+        "Candidates like Ana Diaz and Bo Lee"
+    ]
+    assert _sources("Groups such as the league and the trust said the ban works.") == [
+        "Groups such as the league and the trust"
+    ]
 
 
 _SOURCE_PIECES = st.sampled_from(
@@ -297,6 +304,7 @@ _SOURCE_PIECES = st.sampled_from(
         "Ana Diaz — a nurse — ",
         "Bo Lee - who runs the ferry - ",
         "Her advisers and allies ",
+        "Officials including the mayor and her deputy ",
         "Still, some fishers and traders ",
         "The board on Monday ",
         "A court filing lodged Thursday ",

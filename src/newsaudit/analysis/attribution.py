@@ -583,6 +583,9 @@ _CONJUNCT_START = frozenset(
 )
 
 
+_SUCH_BEFORE = re.compile(r"\bsuch\s+$", re.IGNORECASE)
+
+
 def _left_conjunct(text: str, start: int) -> int | None:
     """Where the noun phrase coordinated with a source starting at `start` begins ("Her advisers and | allies say"):
     at most six words back to a clause boundary (sentence or clause punctuation, "while", "but", a cue); None when
@@ -607,6 +610,11 @@ def _left_conjunct(text: str, start: int) -> int | None:
         ):
             return first  # the sentence ends before the conjunct
         low = word.lower()
+        if first is not None and (
+            low in ("like", "including") or (low == "as" and _SUCH_BEFORE.search(text, 0, w.start()))
+        ):
+            first, pos = w.start(), w.start()  # "Candidates like Ana Diaz and | Bo Lee say": the head noun comes first
+            continue
         if low in _CONJUNCT_STOP or _VERB_IN_SOURCE.match(word + " "):
             return None  # "with the traders and ...", "The plan failed and ..."
         if low in _CONJUNCT_START:
