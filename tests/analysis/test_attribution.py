@@ -153,6 +153,20 @@ def test_participle_shares_the_previous_source() -> None:
     assert doc.attributions[1].content.text == '"The pumps work."'
 
 
+def test_a_second_verb_of_the_subject_skips_its_listener_and_time() -> None:
+    doc = analyze("Ms. Okoro backed the plan, but told the Courier on Monday that the budget was short.")
+    assert [(a.source.span.text, a.cue.text, a.content.text) for a in doc.attributions][-1] == (
+        "Ms. Okoro",
+        "told",
+        "that the budget was short",
+    )
+
+
+def test_participle_after_an_irregular_past_takes_the_subject() -> None:
+    att = _one("The harbour master spoke on Monday, saying the quay would reopen.")
+    assert _roles(att) == ("The harbour master", "saying", "the quay would reopen")
+
+
 def test_nested_attribution_ends_the_first_content() -> None:
     doc = analyze("One agency says the dam holds 2,400 tonnes, while another says it holds 1,800.")
     assert [(a.source.span.text, a.content.text) for a in doc.attributions] == [

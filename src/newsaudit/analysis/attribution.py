@@ -318,7 +318,9 @@ _FINAL_PRONOUN = re.compile(r"\s(he|she|they|we|I)$")
 _CONTRACTION = re.compile(r"(?<=\w)[’'](?:s|ve|re|d|ll)$")
 _VERB_IN_SOURCE = re.compile(r".*(?<![\w-])(?!(?:need|speed|seed|feed|greed|creed|breed|bed|red|shed)\b)[a-z]{3,}ed\s")
 _SUBJECT = re.compile(
-    r"(?:(?:[Tt]he|[Aa]n?|[Tt]his)\s+(?:[\w’'-]+\s+){0,4}?[\w’'-]+(?=\s+(?:[a-z]+ed|[a-z]+s|has|had|was|is|will|would)\b)"
+    r"(?:(?:[Tt]he|[Aa]n?|[Tt]his)\s+(?:[\w’'-]+\s+){0,4}?[\w’'-]+(?=\s+(?:[a-z]+ed|[a-z]+s|has|had|was|is|will|would|"
+    r"spoke|wrote|took|made|went|came|gave|met|held|brought|sent|left|broke|stood|ran|won|lost|led|sought|kept|began|"
+    r"became|drew|threw|rose|fell|saw|fought|built|paid|hit|put|set|cut|heard|found|got|did|struck|told|said)\b)"
     r"|(?:he|she|they|we|i|it|He|She|They|We|I|It)\b"
     r"|(?:(?:the|a|an)\s+)?(?:[A-Z][\w’'.-]*\s+(?:(?![a-z]+ed\b|[a-z]+s\b)[a-z]+\s+){0,2}){0,4}[A-Z][\w’'.-]*"
     r"(?:’s|'s)?(?:\s+\([^()]{1,20}\))?(?=\s))",
@@ -1408,7 +1410,11 @@ def _participle(
         source = _make_source(text, offset + m.start(), offset + m.end(), outlet)
     rest = text[c1:s1]
     lead = _COMMA_LEAD.match(rest)
-    content = _content_after(text, c1 + (lead.end() if lead else 0), s1)
+    start = c1 + (lead.end() if lead else 0)
+    told = text[c0:c1].split()[-1].lower() in ("told", "tell", "tells", "telling")
+    if (told and (obj := _TOLD_OBJECT.match(rest))) or (obj := _BEFORE_THAT.match(rest)):
+        start = c1 + obj.end()  # "..., but told Reuters on Monday that ...": the content starts at "that"
+    content = _content_after(text, start, s1)
     if source is None or content[1] - content[0] < 2:
         return None
     return Attribution(content=Span.of(text, *content), source=source, cue=Span.of(text, c0, c1))
