@@ -3,18 +3,22 @@
 Patterns, per sentence (content never crosses a paragraph; cues inside a quotation are skipped):
 - "According to X, CONTENT." / "CONTENT, according to X." / "..., which according to X, CONTENT."
 - "X said (on Monday) (that) CONTENT." / "X told reporters (that) CONTENT." / "X added: CONTENT" / "X Says ..." (titles)
-- "CONTENT," X said. / "CONTENT," said X, an appositive.   (a quote may open in an earlier sentence of the paragraph)
-- "X, a professor at Y, said CONTENT." (the appositive belongs to the source; ", who ..." does not)
+- "CONTENT," X said. / "CONTENT," said X, an appositive / said X, who ...   (a quote may open in an earlier sentence
+  of the paragraph; a partial quote takes its sentence's words before it: 'He was a "kind man," she said')
+- "X, a professor at Y, said CONTENT." / "X, who chairs Y, said CONTENT." (both belong to the source)
 - "X did something, saying CONTENT" / "X ... and said CONTENT" (the source is the sentence's earlier source or subject)
 - "There are reports stating that CONTENT" (participle cues after a noun phrase)
-- "Asked whether CONTENT, ..." / "X was asked about CONTENT" / "X seems to CONTENT" / "X is expected to CONTENT":
+- "Asked whether CONTENT, ..." / "X was asked about CONTENT" / "X seems to CONTENT" / "X is expected to CONTENT" /
+  "X is widely seen as CONTENT" / "X was said to CONTENT":
   no source (the asker is not named; a stance nobody holds by name); X, unless inside a reported clause, is the
   content's first fragment and the infinitive its second
 - A quotation that opens after the cue and closes in a later sentence of the paragraph is one content.
-- "A, she said, b": the content is A, with b as its `continuation` (PolNeAR: one content, two fragments).
+- "A, she said, b": the content is A, with b as its `continuation` (PolNeAR: one content, two fragments); a lead of
+  one or two words is such an A too ("Instead, she said, b").
 - Last, over the rules' and the model's relations (`settle_spans`): a source loses a leading "what", a preposition
-  opening the content joins the cue ("called on"), and a quotation resumed after its attribution
-  ('"A," she said. "B."') is the content's `continuation`.
+  opening the content joins the cue ("called on"), a relative pronoun before the source is the content's first
+  fragment ("which | he says | will fail"), a model content ends before a trailing adjunct (", drawing boos"), and a
+  quotation resumed after its attribution ('"A," she said. "B."') is the content's `continuation`.
 Auxiliaries, negation, adverbs and "went on to" / "declined to" join the cue ("are openly complaining", "wouldn't
 say"); passives ("he was told") give no attribution.
 Pronoun sources are typed by their antecedent (`resolve_pronouns`).
@@ -500,9 +504,11 @@ _CUE_PREPOSITION = re.compile(r"(?:of|on|about|against)(?= \S)")
 def settle_spans(text: str, atts: list[Attribution]) -> list[Attribution]:
     """The last boundary rules, over the final relations (rules' and model's alike): a source loses a leading
     "what" and a dateline, keeps an appositive's closing comma and takes in a noun phrase coordinated with it
-    (`_source_bounds`); a preposition that opens the content joins the cue; a quotation resumed after its
-    attribution becomes the content's `continuation` ('"A," she said. "B. C."' or '"A," she said, "b."') unless it
-    is part of another attribution (PolNeAR annotates such a quote as one content of two fragments). Idempotent."""
+    (`_source_bounds`); a preposition that opens the content joins the cue; a relative pronoun before the source
+    opens the content (`_relative_object`); a model content loses a trailing adjunct (`_without_adjunct`); a quotation
+    resumed after its attribution becomes the content's `continuation` ('"A," she said. "B. C."' or '"A," she said,
+    "b."') unless it is part of another attribution (PolNeAR annotates such a quote as one content of two
+    fragments). Idempotent."""
     atts = [_source_bounds(text, _without_free_relative(text, a)) for a in atts]
     atts = [_without_adjunct(text, _relative_object(text, _preposition_to_cue(text, a))) for a in atts]
     resumed = [_resumed_quote(text, a) for a in atts]
