@@ -165,6 +165,11 @@ def test_a_second_verb_of_the_subject_skips_its_listener_and_time() -> None:
 def test_participle_after_an_irregular_past_takes_the_subject() -> None:
     att = _one("The harbour master spoke on Monday, saying the quay would reopen.")
     assert _roles(att) == ("The harbour master", "saying", "the quay would reopen")
+    # a name's subject stops before its verb: only name particles ("of", "de", ...) join capitalised words
+    att = _one("Romney went after Lee on Wednesday, calling him a fraud.")
+    assert _roles(att) == ("Romney", "calling", "him a fraud")
+    att = _one("The Bank of England spoke on Monday, saying rates will rise.")
+    assert att.source is not None and att.source.span.text == "The Bank of England"
 
 
 def test_nested_attribution_ends_the_first_content() -> None:

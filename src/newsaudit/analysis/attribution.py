@@ -326,7 +326,7 @@ _SUBJECT = re.compile(
     r"spoke|wrote|took|made|went|came|gave|met|held|brought|sent|left|broke|stood|ran|won|lost|led|sought|kept|began|"
     r"became|drew|threw|rose|fell|saw|fought|built|paid|hit|put|set|cut|heard|found|got|did|struck|told|said)\b)"
     r"|(?:he|she|they|we|i|it|He|She|They|We|I|It)\b"
-    r"|(?:(?:the|a|an)\s+)?(?:[A-Z][\w’'.-]*\s+(?:(?![a-z]+ed\b|[a-z]+s\b)[a-z]+\s+){0,2}){0,4}[A-Z][\w’'.-]*"
+    r"|(?:(?:the|a|an)\s+)?(?:[A-Z][\w’'.-]*\s+(?:(?:of|de|del|du|la|le|van|von|der|den|da|dos|di|al|el|bin|and|for|the)\s+){0,2}){0,4}[A-Z][\w’'.-]*"
     r"(?:’s|'s)?(?:\s+\([^()]{1,20}\))?(?=\s))",
 )
 # "told POLITICO they ...", "told the Associated Press (AP), “We ..."", "told reporters the plan ..."
