@@ -88,6 +88,12 @@ def test_a_partial_quote_before_its_cue_takes_the_words_of_its_sentence_before_i
     ]
 
 
+def test_a_lead_ending_in_a_colon_before_a_quote_is_not_content() -> None:
+    assert _fragments("She responded pointedly, with a smile: “It can happen at 45.”") == [
+        ("responded", ["“It can happen at 45.”"])
+    ]
+
+
 def test_raising_cue_inside_a_reported_clause_keeps_its_infinitive_only() -> None:
     assert _fragments("Analysts said the company is expected to report a loss.") == [
         ("said", ["the company"]),

@@ -968,10 +968,16 @@ def _content_end(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_LEAD_TO_QUOTE = re.compile(r"[^“\"”:.;]{1,60}?:\s*(?=[“\"]|'')")
+
+
 def _content_after(text: str, start: int, end: int) -> tuple[int, int]:
     """Content that follows its cue: up to the sentence end, or to a clause break outside quotes
-    ("; ", " — ", ", while ...", ", according to ...", ", another official said ...")."""
+    ("; ", " — ", ", while ...", ", according to ...", ", another official said ..."); a short lead ending in a colon
+    before a quotation is not part of it."""
     start, end = _content_end(text, start, end)
+    if lead := _LEAD_TO_QUOTE.match(text, start, end):
+        start = lead.end()  # "responded pointedly, with a smile: “...”": the quotation the colon introduces
     for m in _CLAUSE_BREAK.finditer(text, start, end):
         if m.start() - start >= 12 and not _inside_quote(text, start, m.start()):
             return _content_end(text, start, m.start())
