@@ -88,6 +88,18 @@ def test_a_partial_quote_before_its_cue_takes_the_words_of_its_sentence_before_i
     ]
 
 
+def test_a_bare_weekday_after_the_cue_is_not_content() -> None:
+    assert _fragments("The mayor vowed Tuesday to stay in office.") == [("vowed", ["to stay in office"])]
+    assert _fragments("The mayor said Tuesday the quay would reopen.") == [("said", ["the quay would reopen"])]
+    assert _fragments("The mayor said Tuesday was the worst day.") == [("said", ["Tuesday was the worst day"])]
+
+
+def test_a_participle_tell_skips_its_listener() -> None:
+    assert _fragments("He spoke for an hour, telling reporters, “We wait for spring.”") == [
+        ("telling", ["“We wait for spring.”"])
+    ]
+
+
 def test_a_lead_ending_in_a_colon_before_a_quote_is_not_content() -> None:
     assert _fragments("She responded pointedly, with a smile: “It can happen at 45.”") == [
         ("responded", ["“It can happen at 45.”"])

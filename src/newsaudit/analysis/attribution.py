@@ -309,8 +309,9 @@ _PLACE_PREPOSITION = re.compile(r"(?:before|at|in|on|during|after|from|with|by|u
 _NOUN_LIKE_CUES = frozenset(["reports", "claims", "fears", "hopes", "doubts", "calls", "estimates", "wants"])
 _ADJECTIVE_ENDINGS = ("ed", "ing", "al", "ous", "ive", "ful", "ic", "ent", "ant")
 _LEADING_TIME = re.compile(
-    r"\s*(?:on|this|last|late|early|earlier)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|"
-    r"month|year|morning|evening|night)(?:\s+(?:morning|afternoon|evening|night))?,?\s+(?!that\b)",
+    r"\s*(?:(?:on|this|last|late|early|earlier)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|"
+    r"month|year|morning|evening|night)|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))"
+    r"(?:\s+(?:morning|afternoon|evening|night))?,?\s+(?!that\b|(?:was|is|will|would|has|had|could|marks)\b)",
     re.IGNORECASE,
 )
 _NESTED_CUE = re.compile(
@@ -1426,6 +1427,8 @@ def _participle(
     told = text[c0:c1].split()[-1].lower() in ("told", "tell", "tells", "telling")
     if (told and (obj := _TOLD_OBJECT.match(rest))) or (obj := _BEFORE_THAT.match(rest)):
         start = c1 + obj.end()  # "..., but told Reuters on Monday that ...": the content starts at "that"
+    elif told and (obj := _TOLD_LISTENER.match(rest)) and not _TRIVIAL_REST.match(rest[obj.end() :]):
+        start = c1 + obj.end()  # "..., telling reporters, “We wait.”"
     content = _content_after(text, start, s1)
     if source is None or content[1] - content[0] < 2:
         return None
