@@ -112,9 +112,10 @@ _SOURCE_STOP = re.compile(
     r"yesterday|today|tonight|adding|noting|according)\b|[.!?](?=\s*$)",
     re.IGNORECASE,
 )
+_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"  # for the time patterns below
 _TRIVIAL_REST = re.compile(
-    r"^(?:\s*,?\s*(?:on|in|at|during|to|from|last|this|earlier|later|late|yesterday|today|tonight|monday|tuesday|"
-    r"wednesday|thursday|friday|saturday|sunday|reporters|journalists|a|an|the|his|her|their|its|statement|"
+    r"^(?:\s*,?\s*(?:on|in|at|during|to|from|last|this|earlier|later|late|yesterday|today|tonight|" + _WEEKDAYS + "|"
+    r"reporters|journalists|a|an|the|his|her|their|its|statement|"
     r"interview|news|conference|briefing|week|month|year|night|morning|afternoon|evening|[A-Z][\w’'.-]*)\b){0,8}"
     r"\s*[.!?]?\s*$"
 )
@@ -240,7 +241,7 @@ _CLAUSE_BREAK = re.compile(
 # that ...", whose content starts at "the plan").
 _BEFORE_THAT = re.compile(
     r"^\s*,?\s*(?=(?:on|in|at|during|after|before|last|this|earlier|later|late|early|yesterday|today|tonight|again|"
-    r"twice|once|then|also|now|monday|tuesday|wednesday|thursday|friday|saturday|sunday|[a-z]+ly)\b)"
+    r"twice|once|then|also|now|" + _WEEKDAYS + r"|[a-z]+ly)\b)"
     r"(?:(?:[\w’'.-]+|“[^”]{1,60}”|\"[^\"]{1,60}\"),?\s+){1,10}?(?=that\b)",
     re.IGNORECASE,
 )
@@ -297,8 +298,8 @@ _STARTS_WITH_PREPOSITION = re.compile(
 )
 _PARTICIPLE_BEFORE = re.compile(r"\s[a-z]{3,}(?:ed|en)\s$")
 _TRAILING_TIME = re.compile(
-    r"\s+(?:(?:on|this|last|next|in|earlier|later|late|early)\s+)?(?:week|month|year|monday|tuesday|wednesday|"
-    r"thursday|friday|saturday|sunday|morning|evening|night|afternoon|\d{4})$",
+    r"\s+(?:(?:on|this|last|next|in|earlier|later|late|early)\s+)?(?:week|month|year|" + _WEEKDAYS + "|"
+    r"morning|evening|night|afternoon|\d{4})$",
     re.IGNORECASE,
 )
 _ASIDES = frozenset(
@@ -309,8 +310,8 @@ _PLACE_PREPOSITION = re.compile(r"(?:before|at|in|on|during|after|from|with|by|u
 _NOUN_LIKE_CUES = frozenset(["reports", "claims", "fears", "hopes", "doubts", "calls", "estimates", "wants"])
 _ADJECTIVE_ENDINGS = ("ed", "ing", "al", "ous", "ive", "ful", "ic", "ent", "ant")
 _LEADING_TIME = re.compile(
-    r"\s*(?:(?:on|this|last|late|early|earlier)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|"
-    r"month|year|morning|evening|night)|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))"
+    r"\s*(?:(?:on|this|last|late|early|earlier)\s+(?:" + _WEEKDAYS + "|week|"
+    r"month|year|morning|evening|night)|(?:" + _WEEKDAYS + "))"
     r"(?:\s+(?:morning|afternoon|evening|night))?,?\s+(?!that\b|(?:was|is|will|would|has|had|could|marks)\b)",
     re.IGNORECASE,
 )
@@ -1628,7 +1629,7 @@ def _source_left(text: str, s0: int, c0: int) -> tuple[int, int] | None:
 
 
 _PARTICIPLE_NEXT = re.compile(
-    r"(?:by|in|on|at|from|to|with|for|last|this|earlier|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"(?:by|in|on|at|from|to|with|for|last|this|earlier|" + _WEEKDAYS + "|"
     r"january|february|march|april|may|june|july|august|september|october|november|december)\b",
     re.IGNORECASE,
 )
