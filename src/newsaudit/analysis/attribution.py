@@ -1276,12 +1276,9 @@ def _verb_cue(
     rest_after = rest
     told = cue_word in ("told", "tell", "tells", "telling")
     if told:
-        obj = _TOLD_OBJECT.match(rest)
         quote_before = bool(before_src) and before_src[-1] in ",”\"’'" and dashed is None
-        if not obj and not quote_before:
-            obj = _TOLD_LISTENER.match(rest)
-        if obj and not _TRIVIAL_REST.match(rest[obj.end() :]):
-            rest_after = rest[obj.end() :]
+        if (listener := _listener_end(rest, by_name=not quote_before)) is not None:
+            rest_after = rest[listener:]
     elif m_that := _BEFORE_THAT.match(rest):
         rest_after = rest[m_that.end() :]
     elif cue_word == "asked" and (m_obj := _ASKED_OBJECT.match(rest)) and m_obj.group("wh"):
@@ -1408,6 +1405,15 @@ def _appositive_tail(tail: str) -> bool:
     return any(w.lower() in ("of", "for", "at", "in", "to", "with") or w.endswith(("’s", "'s")) for w in words[1:6])
 
 
+def _listener_end(rest: str, *, by_name: bool = True) -> int | None:
+    """Where the listener after a "told" cue ends in `rest` ("told Reuters on Monday | that ...", or with `by_name`
+    "told reporters, | “...”"); None when there is none or nothing is said after it."""
+    obj = _TOLD_OBJECT.match(rest)
+    if not obj and by_name:
+        obj = _TOLD_LISTENER.match(rest)
+    return obj.end() if obj and not _TRIVIAL_REST.match(rest[obj.end() :]) else None
+
+
 def _participle(
     text: str, s0: int, s1: int, c0: int, c1: int, outlet: str | None, prev: Source | None
 ) -> Attribution | None:
@@ -1426,10 +1432,10 @@ def _participle(
     lead = _COMMA_LEAD.match(rest)
     start = c1 + (lead.end() if lead else 0)
     told = text[c0:c1].split()[-1].lower() in ("told", "tell", "tells", "telling")
-    if (told and (obj := _TOLD_OBJECT.match(rest))) or (obj := _BEFORE_THAT.match(rest)):
-        start = c1 + obj.end()  # "..., but told Reuters on Monday that ...": the content starts at "that"
-    elif told and (obj := _TOLD_LISTENER.match(rest)) and not _TRIVIAL_REST.match(rest[obj.end() :]):
-        start = c1 + obj.end()  # "..., telling reporters, “We wait.”"
+    if told and (listener := _listener_end(rest)) is not None:
+        start = c1 + listener  # "..., but told Reuters on Monday that ...", "..., telling reporters, “We wait.”"
+    elif m_that := _BEFORE_THAT.match(rest):
+        start = c1 + m_that.end()  # "..., saying on Monday that ...": the content starts at "that"
     content = _content_after(text, start, s1)
     if source is None or content[1] - content[0] < 2:
         return None
