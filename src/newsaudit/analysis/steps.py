@@ -131,6 +131,21 @@ class ModelAttributor:
 
 
 @dataclass
+class ContentBounder:
+    """Ends each one-fragment attribution content where the trained boundary model says it ends."""
+
+    name: str = "newsaudit.content_bounds.v1"
+    requires: tuple[str, ...] = ("attributions",)
+    assigns: tuple[str, ...] = ("attributions",)
+    weights: str | None = None
+
+    def __call__(self, doc: Document) -> None:
+        from newsaudit.analysis.content_bounds import load_bounds
+
+        doc.attributions = load_bounds(self.weights).trim(doc.text, doc.attributions)
+
+
+@dataclass
 class CheckworthinessScorer:
     """Fills `claims[i].checkworthy` with the trained check-worthiness head."""
 
@@ -148,11 +163,13 @@ class CheckworthinessScorer:
 
 register("newsaudit.techniques.v1")(TechniqueTagger)
 register("newsaudit.attribution_model.v1")(ModelAttributor)
+register("newsaudit.content_bounds.v1")(ContentBounder)
 register("newsaudit.checkworthiness.v1")(CheckworthinessScorer)
 
 # Each model step runs right after the step named here.
 MODEL_STEPS = {
     "newsaudit.attribution_model.v1": "newsaudit.attribution_rules.v1",
+    "newsaudit.content_bounds.v1": "newsaudit.attribution_model.v1",
     "newsaudit.checkworthiness.v1": "newsaudit.claims.v1",
     "newsaudit.techniques.v1": "newsaudit.claims.v1",
 }

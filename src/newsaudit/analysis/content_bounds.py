@@ -1,0 +1,250 @@
+"""Where an attribution's content ends: a learned cut before a trailing adjunct, appositive or second clause.
+
+A linear model (`models/content-bounds/weights.json`, fit by `python -m newsaudit.training.content_bounds`) scores
+each word boundary inside a one-fragment content ('criticised the NRA | in February', 'backed Ana Diaz |, a former
+mayor'); the content ends at the best boundary when its probability passes the model's threshold.
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+import math
+import operator
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from newsaudit.analysis import lexicons
+from newsaudit.document import Attribution, Span
+
+WEIGHTS = Path(__file__).resolve().parent.parent / "models" / "content-bounds" / "weights.json.gz"
+
+# a number keeps its thousands separator and decimals ("1,200", "$3.5"); quotes and other marks stand alone
+_TOKEN = re.compile(r"[$£€]?\d+(?:[.,]\d+)+%?|[\w'’$%.-]+|[“”\"]|[^\w\s]")
+_WORD_START = re.compile(r"[\w$]")
+# punctuation a content never ends on when it is cut before the next word
+_SKIPPED = frozenset({",", ";", ":", "—", "–", "-", "(", "--"})
+_QUOTES = ('"', "“", "”")
+_FIRST_WORDS = frozenset(
+    ["that", "to", "whether", "if", "how", "what", "why", "when", "who", "a", "an", "the", "his", "her", "their", "its"]
+)
+_SPEECH = frozenset(
+    [
+        "said",
+        "says",
+        "say",
+        "told",
+        "tells",
+        "added",
+        "wrote",
+        "writes",
+        "according",
+        "asked",
+        "stated",
+        "noted",
+        "explained",
+        "argued",
+        "declared",
+        "insisted",
+        "replied",
+        "tweeted",
+    ]
+)
+_CUE_FORMS = frozenset(lexicons.CUE_VERBS) | {f for forms in lexicons.CUE_VERBS.values() for f in forms}
+_TIME_WORDS = frozenset(["last", "this", "next", "earlier", "later", "recently", "yesterday", "today"])
+_WEEKDAYS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+_DETERMINERS = frozenset(
+    ["the", "a", "an", "his", "her", "their", "its", "our", "my", "this", "that", "these", "those"]
+)
+_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you"])
+_VERB_CLASSES = frozenset(["aux", "past", "cue"])
+
+
+class Token(NamedTuple):
+    start: int
+    end: int
+    text: str
+
+
+class Boundary(NamedTuple):
+    """A place to end a content: after token `kept` (at char `cut`), before word token `next`."""
+
+    cut: int
+    kept: int
+    next: int
+
+
+def word_class(word: str) -> str:
+    """A coarse class of a lower-cased word from the package lexicons (auxiliary, past tense, time word, ...)."""
+    if word in lexicons.AUXILIARIES:
+        return "aux"
+    if word in _CUE_FORMS:
+        return "cue"
+    if word in lexicons.PAST_VERBS or (word.endswith("ed") and len(word) > 4):
+        return "past"
+    if word in lexicons.MONTHS or word in _WEEKDAYS or word.isdigit() or word in _TIME_WORDS:
+        return "time"
+    if word in _DETERMINERS:
+        return "det"
+    if word in _PRONOUNS:
+        return "pron"
+    if word.endswith("ing"):
+        return "ing"
+    return "ly" if word.endswith("ly") else "other"
+
+
+def _suffix(word: str) -> str:
+    for end in ("ed", "ing", "s", "ly"):
+        if word.endswith(end):
+            return end
+    return "-"
+
+
+def _bucket(n: int) -> str:
+    for top in (1, 2, 3, 5, 8, 12, 20, 35):
+        if n <= top:
+            return str(top)
+    return "more"
+
+
+def tokens(text: str, start: int, end: int) -> list[Token]:
+    """Words and punctuation marks of text[start:end], with absolute offsets."""
+    return [Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end)]
+
+
+def boundaries(toks: Sequence[Token]) -> list[Boundary]:
+    """Every place before a word (not the first) where a content could end, trailing ',;:-(' left out."""
+    out = []
+    for i in range(1, len(toks)):
+        if not _WORD_START.match(toks[i].text):
+            continue
+        j = i - 1
+        while j >= 0 and toks[j].text in _SKIPPED:
+            j -= 1
+        if j >= 0:
+            out.append(Boundary(toks[j].end, j, i))
+    return out
+
+
+def boundary_features(
+    text: str, toks: Sequence[Token], cue: tuple[int, int] | None, origin: str
+) -> list[tuple[Boundary, list[str]]]:
+    """Each boundary of the content `toks` with the binary features of ending there, given the cue and origin."""
+    found = boundaries(toks)
+    if not found:
+        return []
+    lower = [t.text.lower() for t in toks]
+    verb = [word_class(w) in _VERB_CLASSES for w in lower]
+    verb_upto = list(itertools.accumulate(verb, operator.or_))  # a verb among toks[: i + 1]
+    verb_from = list(itertools.accumulate(reversed(verb), operator.or_))[::-1]  # a verb among toks[i:]
+    quotes_upto = list(itertools.accumulate(t.text in _QUOTES for t in toks))
+    first = lower[0]
+    if first not in _FIRST_WORDS:
+        first = "Q" if first in _QUOTES else ("Cap" if toks[0].text[:1].isupper() else "other")
+    cue_words = text[cue[0] : cue[1]].lower().split() if cue else []
+    cue_head = cue_words[-1] if cue_words else "<none>"
+    kind = "speech" if any(w in _SPEECH for w in cue_words) else "other"
+    side = "none" if cue is None else ("cue_before" if cue[1] <= toks[0].start else "cue_after")
+    n = len(toks)
+    out = []
+    for b in found:
+        w1 = lower[b.next]
+        w2 = lower[b.next + 1] if b.next + 1 < n else "<end>"
+        punct = "".join(t.text for t in toks[b.kept + 1 : b.next])
+        suffix = _suffix(w1)
+        c1, c2 = word_class(w1), word_class(w2)
+        verb_before = str(verb_upto[b.kept])
+        verb_after = b.next + 1 < n and verb_from[b.next + 1]
+        verb_near = str(any(verb[b.next + 1 : b.next + 6]))
+        feats = [
+            f"w1={w1}",
+            f"w2={w2}",
+            f"p={punct}",
+            f"prev={punct or lower[b.kept]}",
+            f"pw1={punct}|{w1}",
+            f"suf={suffix}",
+            f"psuf={punct}|{w1}|{suffix}",
+            f"w1w2={w1}|{w2}",
+            f"nb={_bucket(b.kept + 1)}",
+            f"na={_bucket(n - b.next)}",
+            f"first={first}",
+            f"fw1={first}|{w1}",
+            f"cue={cue_head}",
+            f"kind={kind}",
+            f"kw1={kind}|{w1}",
+            f"kp={kind}|{punct}",
+            f"side={side}",
+            f"origin={origin}",
+            f"ow1={origin}|{w1}",
+            f"cuew1={cue_head}|{w1}",
+            f"fp={first}|{punct}",
+            f"c2={c2}",
+            f"w1c2={punct}|{w1}|{c2}",
+            f"c1={punct}|{c1}",
+            f"bv={verb_before}",
+            f"av={verb_after}",
+            f"w1bv={punct}|{w1}|{verb_before}",
+            f"w1av={punct}|{w1}|{verb_near}",
+            f"kc2={kind}|{w1}|{c2}",
+        ]
+        if quotes_upto[b.kept] % 2:
+            feats.append("inside_quote")
+        out.append((b, feats))
+    return out
+
+
+@dataclass(frozen=True)
+class ContentBounds:
+    """The fitted boundary scorer: feature weights, an intercept and the probability a cut must pass."""
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+
+    @classmethod
+    def load(cls, path: Path = WEIGHTS) -> ContentBounds:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            data = json.load(fh)
+        return cls(data["weights"], data["bias"], data["threshold"])
+
+    def save(self, path: Path, **info: object) -> None:
+        payload = {"bias": self.bias, "threshold": self.threshold, **info, "weights": self.weights}
+        data = json.dumps(payload, separators=(",", ":")).encode("utf-8")
+        path.write_bytes(gzip.compress(data, mtime=0))
+
+    def probability(self, feats: Sequence[str]) -> float:
+        z = self.bias + sum(self.weights.get(f, 0.0) for f in feats)
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def best_cut(self, text: str, attribution: Attribution) -> int | None:
+        """The char offset the content should end at, or None to keep it."""
+        content = attribution.content
+        toks = tokens(text, content.start, content.end)
+        cue = (attribution.cue.start, attribution.cue.end) if attribution.cue else None
+        best, best_p = None, self.threshold
+        for b, feats in boundary_features(text, toks, cue, attribution.origin):
+            p = self.probability(feats)
+            if p > best_p:
+                best, best_p = b.cut, p
+        return best
+
+    def trim(self, text: str, attributions: Sequence[Attribution]) -> list[Attribution]:
+        """The attributions with each one-fragment content cut at its best boundary, if any passes."""
+        out = []
+        for a in attributions:
+            cut = None if a.continuation else self.best_cut(text, a)
+            if cut is not None:
+                a = replace(a, content=Span.of(text, a.content.start, cut))
+            out.append(a)
+        return out
+
+
+@lru_cache(maxsize=2)
+def load_bounds(path: str | None = None) -> ContentBounds:
+    """The shipped boundary model (or the one at `path`), loaded once."""
+    return ContentBounds.load(Path(path) if path else WEIGHTS)
