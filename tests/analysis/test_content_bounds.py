@@ -72,6 +72,10 @@ def test_features_name_the_boundary() -> None:
     assert [text[toks[0].start : b.cut] for b, _ in found] == ["the", "the plan", "the plan, which"]
     which = [f for _, f in found if "pw1=,|which" in f]
     assert len(which) == 1 and "side=cue_before" in which[0] and "origin=rules" in which[0]
+    assert "cue_tail=False" in which[0]
+    # another relation's cue at "plan": only the first boundary leaves it in the part cut off
+    nested = boundary_features(text, toks, (3, 10), "rules", other_cues=[text.index("plan")])
+    assert [("cue_tail=True" in f) for _, f in nested] == [True, False, False]
 
 
 def test_save_and_load_round_trip(tmp_path: Path) -> None:
@@ -90,11 +94,17 @@ def test_the_step_runs_after_the_model_attributions() -> None:
 @pytest.mark.parametrize(
     ("text", "cue", "content", "expected"),
     [
-        (  # a second verb of the subject is not what was praised
-            "Ana Diaz praised the new ferry plan and made no mention of the closure.",
+        (  # a second verb of the subject is not what was endorsed
+            "The mayor endorsed Ana Diaz, but did not attend her rally.",
+            "endorsed",
+            "Ana Diaz, but did not attend her rally",
+            "Ana Diaz",
+        ),
+        (  # nor is a participle clause describing the reaction
+            "Ana Diaz praised the ferry plan, drawing boos from the crowd.",
             "praised",
-            "the new ferry plan and made no mention of the closure",
-            "the new ferry plan",
+            "the ferry plan, drawing boos from the crowd",
+            "the ferry plan",
         ),
         (  # a reported clause keeps its adjuncts
             "The mayor said that the harbour would stay shut until spring.",

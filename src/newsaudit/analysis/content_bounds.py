@@ -27,6 +27,8 @@ WEIGHTS = Path(__file__).resolve().parent.parent / "models" / "content-bounds" /
 # a number keeps its thousands separator and decimals ("1,200", "$3.5"); quotes and other marks stand alone
 _TOKEN = re.compile(r"[$£€]?\d+(?:[.,]\d+)+%?|[\w'’$%.-]+|[“”\"]|[^\w\s]")
 _WORD_START = re.compile(r"[\w$]")
+# a sentence ends inside a content: '. The', '?" He'
+_SENTENCE_END = re.compile(r"[.?!][\"”’]?\s+[A-Z“\"]")
 # punctuation a content never ends on when it is cut before the next word
 _SKIPPED = frozenset({",", ";", ":", "—", "–", "-", "(", "--"})
 _QUOTES = ('"', "“", "”")
@@ -132,12 +134,22 @@ def boundaries(toks: Sequence[Token]) -> list[Boundary]:
 
 
 def boundary_features(
-    text: str, toks: Sequence[Token], cue: tuple[int, int] | None, origin: str
+    text: str,
+    toks: Sequence[Token],
+    cue: tuple[int, int] | None,
+    origin: str,
+    other_cues: Sequence[int] = (),
+    other_sources: Sequence[int] = (),
 ) -> list[tuple[Boundary, list[str]]]:
-    """Each boundary of the content `toks` with the binary features of ending there, given the cue and origin."""
+    """Each boundary of the content `toks` with the binary features of ending there, given the relation's cue and
+    origin and where the other relations' cues and sources start."""
     found = boundaries(toks)
     if not found:
         return []
+    start, end = toks[0].start, toks[-1].end
+    cues_inside = [c for c in other_cues if start <= c < end]
+    sources_inside = [c for c in other_sources if start <= c < end]
+    last_sentence_end = max((m.start() for m in _SENTENCE_END.finditer(text, start, end)), default=-1)
     lower = [t.text.lower() for t in toks]
     verb = [word_class(w) in _VERB_CLASSES for w in lower]
     verb_upto = list(itertools.accumulate(verb, operator.or_))  # a verb among toks[: i + 1]
@@ -192,6 +204,16 @@ def boundary_features(
             f"w1av={punct}|{w1}|{verb_near}",
             f"kc2={kind}|{w1}|{c2}",
         ]
+        cue_tail = any(b.cut < c for c in cues_inside)
+        sentence_tail = last_sentence_end >= b.cut
+        feats += [
+            f"cue_tail={cue_tail}",
+            f"cue_head={any(c < b.cut for c in cues_inside)}",
+            f"source_tail={any(b.cut < c for c in sources_inside)}",
+            f"cue_tail_pw1={cue_tail}|{punct}|{w1}",
+            f"sentence_tail={sentence_tail}",
+            f"sentence_tail_pw1={sentence_tail}|{punct}|{w1}",
+        ]
         if quotes_upto[b.kept] % 2:
             feats.append("inside_quote")
         out.append((b, feats))
@@ -221,13 +243,15 @@ class ContentBounds:
         z = self.bias + sum(self.weights.get(f, 0.0) for f in feats)
         return 1.0 / (1.0 + math.exp(-z))
 
-    def best_cut(self, text: str, attribution: Attribution) -> int | None:
-        """The char offset the content should end at, or None to keep it."""
+    def best_cut(self, text: str, attribution: Attribution, others: Sequence[Attribution] = ()) -> int | None:
+        """The char offset the content should end at, or None to keep it (`others`: the article's other relations)."""
         content = attribution.content
         toks = tokens(text, content.start, content.end)
         cue = (attribution.cue.start, attribution.cue.end) if attribution.cue else None
+        other_cues = [o.cue.start for o in others if o.cue and o is not attribution]
+        other_sources = [o.source.span.start for o in others if o.source and o is not attribution]
         best, best_p = None, self.threshold
-        for b, feats in boundary_features(text, toks, cue, attribution.origin):
+        for b, feats in boundary_features(text, toks, cue, attribution.origin, other_cues, other_sources):
             p = self.probability(feats)
             if p > best_p:
                 best, best_p = b.cut, p
@@ -237,7 +261,7 @@ class ContentBounds:
         """The attributions with each one-fragment content cut at its best boundary, if any passes."""
         out = []
         for a in attributions:
-            cut = None if a.continuation else self.best_cut(text, a)
+            cut = None if a.continuation else self.best_cut(text, a, attributions)
             if cut is not None:
                 a = replace(a, content=Span.of(text, a.content.start, cut))
             out.append(a)

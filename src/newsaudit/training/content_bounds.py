@@ -63,7 +63,9 @@ def candidates(articles: Sequence[Article], predicted: Sequence[Sequence[Attribu
             ends = [g for g in gold if g[0] < end and start < g[1] <= end]
             target = min(ends, key=lambda g: abs(g[0] - start))[1] if ends else None
             cue = (a.cue.start, a.cue.end) if a.cue else None
-            for b, feats in boundary_features(article.text, toks, cue, a.origin):
+            other_cues = [o.cue.start for k, o in enumerate(attributions) if o.cue and k != ri]
+            other_sources = [o.source.span.start for k, o in enumerate(attributions) if o.source and k != ri]
+            for b, feats in boundary_features(article.text, toks, cue, a.origin, other_cues, other_sources):
                 out.append(Candidate(ai, ri, b.cut, feats, int(b.cut == target)))
     return out
 
@@ -149,8 +151,9 @@ attribution step (`newsaudit.content_bounds.v1`); `--no-models` leaves it out wi
 **Features** (`boundary_features`): the next two words, the punctuation between, the last kept word, word classes
 from the package lexicons (auxiliary, past tense, reporting verb, time word, determiner, pronoun), whether a verb
 comes before / after, lengths before / after (bucketed), the content's first word, the cue's last word and whether
-it is a speech verb, the cue's side, whether the boundary is inside a quotation, and the relation's origin
-(rules / model), with a few conjunctions of these.
+it is a speech verb, the cue's side, whether the boundary is inside a quotation, whether another relation's cue
+or source starts in the part cut off, whether a sentence ends there, and the relation's origin (rules / model), with
+a few conjunctions of these.
 
 **Data.** PolNeAR train (`polnear/train`, first annotator per article), {report["fit_articles"]} articles outside the
 tune split (`newsaudit.evaluation.splits.polnear_is_tune`) to fit, {report["tune_articles"]} tune articles to score.
