@@ -1,6 +1,6 @@
 """Where an attribution's content ends: a learned cut before a trailing adjunct, appositive or second clause.
 
-A linear model (`models/content-bounds/weights.json`, fit by `python -m newsaudit.training.content_bounds`) scores
+A linear model (`models/content-bounds/weights.json.gz`, fit by `python -m newsaudit.training.content_bounds`) scores
 each word boundary inside a one-fragment content ('criticised the NRA | in February', 'backed Ana Diaz |, a former
 mayor'); the content ends at the best boundary when its probability passes the model's threshold.
 """
@@ -68,6 +68,8 @@ _VERB_CLASSES = frozenset(["aux", "past", "cue"])
 
 
 class Token(NamedTuple):
+    """A word or punctuation mark at text[start:end]."""
+
     start: int
     end: int
     text: str
@@ -240,6 +242,7 @@ class ContentBounds:
         path.write_bytes(gzip.compress(data, mtime=0))
 
     def probability(self, feats: Sequence[str]) -> float:
+        """The model's probability that the content ends at the boundary with these features."""
         z = self.bias + sum(self.weights.get(f, 0.0) for f in feats)
         return 1.0 / (1.0 + math.exp(-z))
 
