@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from newsaudit import api
 from newsaudit.analysis.attribution import settle_spans
-from newsaudit.document import Attribution, Document, Source
+from newsaudit.document import Attribution, Document, Source, Span
 from newsaudit.evaluation.brat import format_ann, relations_from_document
 from newsaudit.settings import Settings
 
@@ -332,3 +332,27 @@ def test_source_bounds_keep_offsets_and_settle_once(pieces: list[str]) -> None:
             assert att.source.span.text.strip() == att.source.span.text
             assert not any(s is not None and s.overlaps(att.source.span) for s in (att.cue, att.content))
     assert settle_spans(text, doc.attributions) == doc.attributions
+
+
+def _contracted(text: str, cue: str) -> tuple[str, str]:
+    c = text.index(cue)
+    content = text.index("to expand") if "to expand" in text else text.index("his")
+    att = Attribution(
+        Span.of(text, content, text.index(",")),
+        Source(Span.of(text, 0, text.index(" ")), "anonymous"),
+        Span.of(text, c, c + len(cue)),
+        origin="model",
+    )
+    (out,) = settle_spans(text, [att])
+    assert out.source is not None and out.cue is not None
+    return out.source.span.text, out.cue.text
+
+
+def test_a_contracted_pronoun_source_gives_its_contraction_to_the_cue() -> None:
+    assert _contracted("He’s aiming to expand checks, aides said.", "He’s aiming") == ("He", "’s aiming")
+    # the cue reaches back over auxiliaries to the apostrophe
+    assert _contracted("He’s been ratcheting up his attacks, aides said.", "ratcheting up") == (
+        "He",
+        "’s been ratcheting up",
+    )
+    assert _contracted("We’ve known to expand it, aides said.", "known") == ("We", "’ve known")

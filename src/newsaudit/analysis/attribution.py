@@ -505,13 +505,13 @@ _CUE_PREPOSITION = re.compile(r"(?:of|on|about|against)(?= \S)")
 
 def settle_spans(text: str, atts: list[Attribution]) -> list[Attribution]:
     """The last boundary rules, over the final relations (rules' and model's alike): a source loses a leading
-    "what" and a dateline, keeps an appositive's closing comma and takes in a noun phrase coordinated with it
-    (`_source_bounds`); a preposition that opens the content joins the cue; a relative pronoun before the source
-    opens the content (`_relative_object`); a model content loses a trailing adjunct (`_without_adjunct`); a quotation
-    resumed after its attribution becomes the content's `continuation` ('"A," she said. "B. C."' or '"A," she said,
-    "b."') unless it is part of another attribution (PolNeAR annotates such a quote as one content of two
-    fragments). Idempotent."""
-    atts = [_source_bounds(text, _without_free_relative(text, a)) for a in atts]
+    "what", a contraction ("He|’s aiming", `_contracted_source`) and a dateline, keeps an appositive's closing
+    comma and takes in a noun phrase coordinated with it (`_source_bounds`); a preposition that opens the content
+    joins the cue; a relative pronoun before the source opens the content (`_relative_object`); a model content
+    loses a trailing adjunct (`_without_adjunct`); a quotation resumed after its attribution becomes the content's
+    `continuation` ('"A," she said. "B. C."' or '"A," she said, "b."') unless it is part of another attribution
+    (PolNeAR annotates such a quote as one content of two fragments). Idempotent."""
+    atts = [_source_bounds(text, _contracted_source(text, _without_free_relative(text, a))) for a in atts]
     atts = [_without_adjunct(text, _relative_object(text, _preposition_to_cue(text, a))) for a in atts]
     resumed = [_resumed_quote(text, a) for a in atts]
     # a relation's own continuation ("A, she said, b") stays unless it runs into another relation (after a lead too
@@ -540,6 +540,28 @@ def _without_free_relative(text: str, att: Attribution) -> Attribution:
     span = Span.of(text, src.span.start + m.end(), src.span.end)
     kind, subtype = classify_source(span.text)
     return replace(att, source=replace(src, span=span, kind=kind, subtype=subtype))
+
+
+# "He’s | aiming to", "who’ve | already said": PolNeAR's source is the pronoun, its cue starts at the apostrophe
+_CONTRACTED = re.compile(r"(?i)(?:he|she|it|i|we|you|they|who|that)(?=[’'](?:s|re|ve|ll|d|m)$)")
+_CUE_LEAD_WORDS = lx.AUXILIARIES | frozenset(lx.CUE_MODIFIERS) | {"not", "just", "never"}
+
+
+def _contracted_source(text: str, att: Attribution) -> Attribution:
+    """ "He’s aiming to": source "He", cue "’s aiming to" (the cue takes the contraction and any auxiliaries and
+    adverbs between it and the verb)."""
+    src, cue = att.source, att.cue
+    if src is None or cue is None or not (m := _CONTRACTED.match(src.span.text)):
+        return att
+    s, e, apostrophe = src.span.start, src.span.end, src.span.start + m.end()
+    between = text[e : cue.start].split()
+    if cue.start < e < cue.end or (cue.start >= e and all(w.lower() in _CUE_LEAD_WORDS for w in between)):
+        cue = Span.of(text, apostrophe, max(cue.end, e))
+    elif cue.start < e:
+        return att
+    span = Span.of(text, s, apostrophe)
+    kind, subtype = classify_source(span.text)
+    return replace(att, source=replace(src, span=span, kind=kind, subtype=subtype), cue=cue)
 
 
 _DATELINE = re.compile(r"[A-Z][A-Z.' -]{2,40}(?:,\s*[A-Z][\w.' -]{1,30})?\s*[―—–]\s*")
