@@ -170,6 +170,9 @@ def test_participle_after_an_irregular_past_takes_the_subject() -> None:
     assert _roles(att) == ("Romney", "calling", "him a fraud")
     att = _one("The Bank of England spoke on Monday, saying rates will rise.")
     assert att.source is not None and att.source.span.text == "The Bank of England"
+    # a participle cue of two words is a participle too (it used to be read as an appositive source)
+    att = _one("He basically ducked, pointing to his record on the harbour.")
+    assert _roles(att) == ("He", "pointing to", "his record on the harbour")
 
 
 def test_nested_attribution_ends_the_first_content() -> None:

@@ -1253,8 +1253,8 @@ def _verb_cue(
         if source is None or content is None:
             return None
         return Attribution(content=content, source=source, cue=Span.of(text, c0, c1))
-    if last == "," and cue_word.endswith("ing"):
-        # "Trump spoke on Monday, saying that ...": the subject of the sentence is the source
+    if last == "," and cue_word.split()[0].endswith("ing"):
+        # "Trump spoke on Monday, saying that ..." / "..., pointing to ...": the subject of the sentence is the source
         return _participle(text, s0, s1, c0, c1, outlet, prev)
     if last == ",":
         # "X, a maritime engineer at Y, said the wall ..." is an appositive source
