@@ -7,20 +7,18 @@ mayor'); the content ends at the best boundary when its probability passes the m
 
 from __future__ import annotations
 
-import gzip
 import itertools
-import json
-import math
 import operator
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
 from newsaudit.analysis import lexicons
 from newsaudit.document import Attribution, Span
+from newsaudit.models.linear import LinearModel
 
 WEIGHTS = Path(__file__).resolve().parent.parent / "models" / "content-bounds" / "weights.json.gz"
 
@@ -222,29 +220,8 @@ def boundary_features(
     return out
 
 
-@dataclass(frozen=True)
-class ContentBounds:
-    """The fitted boundary scorer: feature weights, an intercept and the probability a cut must pass."""
-
-    weights: dict[str, float]
-    bias: float
-    threshold: float
-
-    @classmethod
-    def load(cls, path: Path = WEIGHTS) -> ContentBounds:
-        with gzip.open(path, "rt", encoding="utf-8") as fh:
-            data = json.load(fh)
-        return cls(data["weights"], data["bias"], data["threshold"])
-
-    def save(self, path: Path, **info: object) -> None:
-        payload = {"bias": self.bias, "threshold": self.threshold, **info, "weights": self.weights}
-        data = json.dumps(payload, separators=(",", ":")).encode("utf-8")
-        path.write_bytes(gzip.compress(data, mtime=0))
-
-    def probability(self, feats: Sequence[str]) -> float:
-        """The model's probability that the content ends at the boundary with these features."""
-        z = self.bias + sum(self.weights.get(f, 0.0) for f in feats)
-        return 1.0 / (1.0 + math.exp(-z))
+class ContentBounds(LinearModel):
+    """The fitted boundary scorer: a cut is made where its probability passes `threshold`."""
 
     def best_cut(self, text: str, attribution: Attribution, others: Sequence[Attribution] = ()) -> int | None:
         """The char offset the content should end at, or None to keep it (`others`: the article's other relations)."""

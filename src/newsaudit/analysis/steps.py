@@ -146,6 +146,21 @@ class ContentBounder:
 
 
 @dataclass
+class SourceBounder:
+    """Moves each attribution's source edges where the trained edge scorers say they are."""
+
+    name: str = "newsaudit.source_bounds.v1"
+    requires: tuple[str, ...] = ("attributions", "metadata")
+    assigns: tuple[str, ...] = ("attributions",)
+    folder: str | None = None
+
+    def __call__(self, doc: Document) -> None:
+        from newsaudit.analysis.source_bounds import load_source_bounds
+
+        doc.attributions = load_source_bounds(self.folder).apply(doc.text, doc.attributions, doc.outlet)
+
+
+@dataclass
 class CheckworthinessScorer:
     """Fills `claims[i].checkworthy` with the trained check-worthiness head."""
 
@@ -164,12 +179,14 @@ class CheckworthinessScorer:
 register("newsaudit.techniques.v1")(TechniqueTagger)
 register("newsaudit.attribution_model.v1")(ModelAttributor)
 register("newsaudit.content_bounds.v1")(ContentBounder)
+register("newsaudit.source_bounds.v1")(SourceBounder)
 register("newsaudit.checkworthiness.v1")(CheckworthinessScorer)
 
 # Each model step runs right after the step named here.
 MODEL_STEPS = {
     "newsaudit.attribution_model.v1": "newsaudit.attribution_rules.v1",
     "newsaudit.content_bounds.v1": "newsaudit.attribution_model.v1",
+    "newsaudit.source_bounds.v1": "newsaudit.content_bounds.v1",
     "newsaudit.checkworthiness.v1": "newsaudit.claims.v1",
     "newsaudit.techniques.v1": "newsaudit.claims.v1",
 }

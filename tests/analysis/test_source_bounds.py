@@ -1,0 +1,82 @@
+"""The learned source edges (`analysis.source_bounds`): candidates stay on the source's line and off its cue and
+content, an edge moves only when a candidate beats it by the margin, and every moved source still points into the
+text."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsaudit.analysis.source_bounds import (
+    SourceBounds,
+    best_edge,
+    end_candidates,
+    start_candidates,
+    window,
+)
+from newsaudit.analysis.steps import with_model_steps
+from newsaudit.document import Attribution, Source, Span
+from newsaudit.models.linear import LinearModel
+
+TEXT = "A court document filed by state attorney Ana Diaz says the port will close.\nNext line."
+FLAT = LinearModel({}, bias=0.0, threshold=0.0)
+
+
+def _att(text: str, source: str, cue: str, content: str) -> Attribution:
+    s, c, k = text.index(source), text.index(cue), text.index(content)
+    return Attribution(
+        Span.of(text, k, k + len(content)),
+        Source(Span.of(text, s, s + len(source)), "vague"),
+        Span.of(text, c, c + len(cue)),
+        origin="model",
+    )
+
+
+def test_the_window_stops_at_the_cue_and_the_line() -> None:
+    att = _att(TEXT, "A court document filed by state attorney Ana Diaz", "says", "the port will close")
+    toks = window(TEXT, att)
+    assert toks[0].text == "A" and toks[-1].text == "Diaz"
+    assert [c[1] for c in start_candidates(TEXT, att)].count(True) == 1
+    assert [c[1] for c in end_candidates(TEXT, att)].count(True) == 1
+
+
+def test_an_edge_moves_only_past_the_margin() -> None:
+    att = _att(TEXT, "A court document filed by state attorney Ana Diaz", "says", "the port will close")
+    start = LinearModel({"p=by": 5.0}, bias=-3.0, threshold=0.5)  # "state" after "by": 0.88 against 0.05
+    assert best_edge(start, start_candidates(TEXT, att)) == TEXT.index("state")
+    assert best_edge(LinearModel(start.weights, -3.0, 0.9), start_candidates(TEXT, att)) is None
+    assert best_edge(FLAT, end_candidates(TEXT, att)) is None  # all equal: nothing beats the current end
+    moved = SourceBounds(start=start, end=FLAT).apply(TEXT, [att])[0]
+    assert moved.source is not None and moved.source.span.text == "state attorney Ana Diaz"
+    assert moved.source.kind == "named"  # typed again after the move
+    assert (moved.cue, moved.content) == (att.cue, att.content)
+
+
+@given(st.data())
+def test_moved_sources_point_into_the_text_and_keep_off_cue_and_content(data: st.DataObject) -> None:
+    words = data.draw(st.lists(st.sampled_from(["Ana", "the", "board", ",", "said", "of", "who", "it"]), min_size=6))
+    text = " ".join(words) + " says the port will close."
+    n = len(words)
+    a = data.draw(st.integers(0, n - 1))
+    b = data.draw(st.integers(a + 1, n))
+    source = " ".join(words[a:b])
+    s = len(" ".join(words[:a])) + (1 if a else 0)
+    cue = text.rindex("says")
+    att = Attribution(
+        Span.of(text, cue + 5, len(text) - 1),
+        Source(Span.of(text, s, s + len(source)), "vague"),
+        Span.of(text, cue, cue + 4),
+    )
+    weights = {f"t={w.lower()}": data.draw(st.floats(-3, 3)) for w in words} | {"d=1": 1.0, "d=-1": 1.0}
+    model = SourceBounds(LinearModel(weights, 0.0, 0.0), LinearModel(weights, 0.0, 0.0))
+    (out,) = model.apply(text, [att])
+    assert out.source is not None
+    span = out.source.span
+    assert text[span.start : span.end] == span.text and span.text.strip()
+    assert span.end <= cue and not span.overlaps(out.content)
+
+
+def test_the_step_runs_after_the_content_bounds() -> None:
+    names = with_model_steps(["newsaudit.segment.v1", "newsaudit.attribution_rules.v1", "newsaudit.claims.v1"])
+    i = names.index("newsaudit.content_bounds.v1")
+    assert names[i + 1] == "newsaudit.source_bounds.v1"
