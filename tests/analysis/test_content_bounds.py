@@ -48,11 +48,18 @@ def test_a_cut_takes_the_best_boundary_above_the_threshold() -> None:
 
 def test_a_content_in_two_fragments_is_left_alone() -> None:
     model = ContentBounds({"pw1=,|which": 9.0}, bias=0.0, threshold=0.5)
-    text = '"A storm, which nobody saw," she said, "hit us."'
-    a = _attribution(text, "said", '"A storm, which nobody saw,"')
-    two = Attribution(a.content, None, a.cue, continuation=(Span.of(text, text.index('"hit'), len(text)),))
+    text = "A storm, which nobody saw, she said, hit us."
+    a = _attribution(text, "said", "A storm, which nobody saw")
+    two = Attribution(a.content, None, a.cue, continuation=(Span.of(text, text.index("hit"), len(text) - 1),))
     assert model.trim(text, [two]) == [two]
-    assert model.trim(text, [a])[0].content.text == '"A storm'
+    assert model.trim(text, [a])[0].content.text == "A storm"
+
+
+def test_no_cut_inside_a_quotation() -> None:
+    text = 'She said the storm, which nobody saw, and "the tide, which rose" hit us.'
+    a = _attribution(text, "said", 'the storm, which nobody saw, and "the tide, which rose" hit us')
+    found = boundary_features(text, tokens(text, a.content.start, a.content.end), None, "model")
+    assert sum("pw1=,|which" in f for _, f in found) == 1  # only the ", which" outside the quotation
 
 
 @given(_TEXTS, st.data())

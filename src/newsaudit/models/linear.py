@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
+
+_ZEROS = itertools.repeat(0.0)  # the default weight of an unseen feature, for map(dict.get, feats, _ZEROS)
 
 
 @dataclass(frozen=True)
@@ -33,5 +36,5 @@ class LinearModel:
 
     def probability(self, feats: Sequence[str]) -> float:
         """The probability of the positive class for an example with these features."""
-        z = self.bias + sum(self.weights.get(f, 0.0) for f in feats)
+        z = self.bias + sum(map(self.weights.get, feats, _ZEROS))
         return 1.0 / (1.0 + math.exp(-z))

@@ -142,16 +142,17 @@ def write_card(out: Path, report: dict, command: str) -> None:  # type: ignore[t
     text = f"""# content-bounds (`weights.json.gz`)
 
 **What it is.** A logistic regression over binary features that decides where an attribution's content ends
-(`newsaudit.analysis.content_bounds`): every word boundary inside a one-fragment content is scored ('criticised the
-NRA | in February', 'backed Ana Diaz |, a former mayor', 'praised his rhetoric | and made no mention of ...'), and
-the content ends at the best one when its probability passes {report["threshold"]}. It runs after the model
+(`newsaudit.analysis.content_bounds`): every word boundary inside a one-fragment content, outside quotation
+marks, is scored ('criticised the NRA | in February', 'backed Ana Diaz |, a former mayor', 'praised his rhetoric |
+and made no mention of ...'), and the content ends at the best one when its probability passes
+{report["threshold"]}. It runs after the model
 attribution step (`newsaudit.content_bounds.v1`); `--no-models` leaves it out with the other trained models.
 {report["features"]} weights (|w| >= 0.02 kept, 4 decimals), pure Python at run time.
 
 **Features** (`boundary_features`): the next two words, the punctuation between, the last kept word, word classes
 from the package lexicons (auxiliary, past tense, reporting verb, time word, determiner, pronoun), whether a verb
 comes before / after, lengths before / after (bucketed), the content's first word, the cue's last word and whether
-it is a speech verb, the cue's side, whether the boundary is inside a quotation, whether another relation's cue
+it is a speech verb, the cue's side, whether another relation's cue
 or source starts in the part cut off, whether a sentence ends there, and the relation's origin (rules / model), with
 a few conjunctions of these.
 
