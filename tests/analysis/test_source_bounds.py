@@ -7,13 +7,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsaudit.analysis.source_bounds import (
-    SourceBounds,
-    best_edge,
-    end_candidates,
-    start_candidates,
-    window,
-)
+from newsaudit.analysis.source_bounds import SourceBounds, best_edge, edge_candidates, window
 from newsaudit.analysis.steps import with_model_steps
 from newsaudit.document import Attribution, Source, Span
 from newsaudit.models.linear import LinearModel
@@ -36,16 +30,16 @@ def test_the_window_stops_at_the_cue_and_the_line() -> None:
     att = _att(TEXT, "A court document filed by state attorney Ana Diaz", "says", "the port will close")
     toks = window(TEXT, att)
     assert toks[0].text == "A" and toks[-1].text == "Diaz"
-    assert [c[1] for c in start_candidates(TEXT, att)].count(True) == 1
-    assert [c[1] for c in end_candidates(TEXT, att)].count(True) == 1
+    assert [c[1] for c in edge_candidates(TEXT, att, "start")].count(True) == 1
+    assert [c[1] for c in edge_candidates(TEXT, att, "end")].count(True) == 1
 
 
 def test_an_edge_moves_only_past_the_margin() -> None:
     att = _att(TEXT, "A court document filed by state attorney Ana Diaz", "says", "the port will close")
     start = LinearModel({"p=by": 5.0}, bias=-3.0, threshold=0.5)  # "state" after "by": 0.88 against 0.05
-    assert best_edge(start, start_candidates(TEXT, att)) == TEXT.index("state")
-    assert best_edge(LinearModel(start.weights, -3.0, 0.9), start_candidates(TEXT, att)) is None
-    assert best_edge(FLAT, end_candidates(TEXT, att)) is None  # all equal: nothing beats the current end
+    assert best_edge(start, edge_candidates(TEXT, att, "start")) == TEXT.index("state")
+    assert best_edge(LinearModel(start.weights, -3.0, 0.9), edge_candidates(TEXT, att, "start")) is None
+    assert best_edge(FLAT, edge_candidates(TEXT, att, "end")) is None  # all equal: nothing beats the current end
     moved = SourceBounds(start=start, end=FLAT).apply(TEXT, [att])[0]
     assert moved.source is not None and moved.source.span.text == "state attorney Ana Diaz"
     assert moved.source.kind == "named"  # typed again after the move

@@ -135,33 +135,23 @@ def end_features(toks: Sequence[Token], j: int, current: int, cue_head: str, sid
     ]
 
 
-def start_candidates(text: str, att: Attribution) -> list[tuple[int, bool, list[str]]]:
-    """(char offset, is the current start, features) for each token the source could start at."""
+def edge_candidates(text: str, att: Attribution, edge: str) -> list[tuple[int, bool, list[str]]]:
+    """(char offset, is the current edge, features) for each place the source's `edge` ("start" or "end") could be."""
     if att.source is None:
         return []
     toks = window(text, att)
     s, e = att.source.span.start, att.source.span.end
-    current = next((k for k, t in enumerate(toks) if t.start == s), None)
+    at = (lambda t: t.start) if edge == "start" else (lambda t: t.end)
+    current = next((k for k, t in enumerate(toks) if at(t) == (s if edge == "start" else e)), None)
     if current is None:
         return []
     cue_head, side = _context(att)
-    return [
-        (t.start, i == current, start_features(toks, i, current, cue_head, side, att.origin))
-        for i, t in enumerate(toks)
-        if t.start < e and abs(i - current) <= START_REACH and _START_TOKEN.match(t.text)
-    ]
-
-
-def end_candidates(text: str, att: Attribution) -> list[tuple[int, bool, list[str]]]:
-    """(char offset, is the current end, features) for each token the source could end after."""
-    if att.source is None:
-        return []
-    toks = window(text, att)
-    s, e = att.source.span.start, att.source.span.end
-    current = next((k for k, t in enumerate(toks) if t.end == e), None)
-    if current is None:
-        return []
-    cue_head, side = _context(att)
+    if edge == "start":
+        return [
+            (t.start, i == current, start_features(toks, i, current, cue_head, side, att.origin))
+            for i, t in enumerate(toks)
+            if t.start < e and abs(i - current) <= START_REACH and _START_TOKEN.match(t.text)
+        ]
     return [
         (t.end, j == current, end_features(toks, j, current, cue_head, side, att.origin))
         for j, t in enumerate(toks)
@@ -179,6 +169,23 @@ def best_edge(model: LinearModel, candidates: Sequence[tuple[int, bool, list[str
     return None if is_current or p - current <= model.threshold else offset
 
 
+def move_edge(text: str, att: Attribution, edge: str, offset: int) -> Attribution:
+    """The attribution with its source's `edge` at `offset`, unless that empties the source or runs it into its cue
+    or content."""
+    if att.source is None:
+        return att
+    s, e = att.source.span.start, att.source.span.end
+    s, e = (offset, e) if edge == "start" else (s, offset)
+    if s >= e or not text[s:e].strip():
+        return att
+    span = Span.of(text, s, e)
+    if any(
+        span.overlaps(other) and not att.source.span.overlaps(other) for other in (att.cue, *att.content_spans) if other
+    ):
+        return att
+    return replace(att, source=replace(att.source, span=span, refers_to=None))
+
+
 @dataclass(frozen=True)
 class SourceBounds:
     """The two fitted edge scorers."""
@@ -188,16 +195,12 @@ class SourceBounds:
 
     def adjust(self, text: str, att: Attribution) -> Attribution:
         """The attribution with its source's end, then its start, moved where the models say (or unchanged)."""
-        for edge, model, candidates in (("end", self.end, end_candidates), ("start", self.start, start_candidates)):
+        for edge, model in (("end", self.end), ("start", self.start)):
             if att.source is None:
                 return att
-            offset = best_edge(model, candidates(text, att))
-            if offset is None:
-                continue
-            s, e = att.source.span.start, att.source.span.end
-            s, e = (offset, e) if edge == "start" else (s, offset)
-            if s < e and text[s:e].strip():
-                att = replace(att, source=replace(att.source, span=Span.of(text, s, e), refers_to=None))
+            offset = best_edge(model, edge_candidates(text, att, edge))
+            if offset is not None:
+                att = move_edge(text, att, edge, offset)
         return att
 
     def apply(self, text: str, atts: Sequence[Attribution], outlet: str | None = None) -> list[Attribution]:

@@ -39,13 +39,23 @@ class Candidate:
     label: int
 
 
-def predict_attributions(articles: Sequence[Article], model_dir: str | None) -> list[list[Attribution]]:
-    """The pipeline's attributions for each article, before any content-boundary cut."""
+def polnear_train(data: Path) -> tuple[list[Article], list[Article]]:
+    """PolNeAR train's articles outside the tune split (to fit on) and inside it (to score)."""
+    articles = load_split(data / "polnear" / "train")
+    return [a for a in articles if not polnear_is_tune(a.name)], [a for a in articles if polnear_is_tune(a.name)]
+
+
+def predict_attributions(
+    articles: Sequence[Article], model_dir: str | None, names: Sequence[str] = PIPELINE
+) -> list[list[Attribution]]:
+    """The attributions of the pipeline made of the steps `names` (default: up to the model's), for each article."""
     from newsaudit.analysis.pipeline import Pipeline, create_step
     from newsaudit.document import Document
 
-    steps = [create_step(name) for name in PIPELINE]
-    steps[-1].model_dir = model_dir  # type: ignore[attr-defined]
+    steps = [create_step(name) for name in names]
+    for step in steps:
+        if hasattr(step, "model_dir"):
+            step.model_dir = model_dir  # type: ignore[attr-defined]
     pipeline = Pipeline(steps)
     return [pipeline(Document(text=a.text)).attributions for a in articles]
 
@@ -190,9 +200,7 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=4)
     args = parser.parse_args()
     t0 = time.perf_counter()
-    articles = load_split(args.data / "polnear" / "train")
-    fit_articles = [a for a in articles if not polnear_is_tune(a.name)]
-    tune_articles = [a for a in articles if polnear_is_tune(a.name)]
+    fit_articles, tune_articles = polnear_train(args.data)
     fit_pred = predict_attributions(fit_articles, args.model_dir)
     tune_pred = predict_attributions(tune_articles, args.model_dir)
     cands = candidates(fit_articles, fit_pred)

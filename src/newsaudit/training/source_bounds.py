@@ -15,17 +15,16 @@ import argparse
 import json
 import time
 import zlib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from newsaudit.analysis.source_bounds import end_candidates, start_candidates
-from newsaudit.document import Attribution, Span
-from newsaudit.evaluation.brat import Article, load_split, relations_from_document
+from newsaudit.analysis.source_bounds import edge_candidates, move_edge
+from newsaudit.document import Attribution
+from newsaudit.evaluation.brat import Article, relations_from_document
 from newsaudit.evaluation.metrics import role_score
-from newsaudit.evaluation.splits import polnear_is_tune
 from newsaudit.models.linear import LinearModel
-from newsaudit.training.content_bounds import fit
+from newsaudit.training.content_bounds import fit, polnear_train, predict_attributions
 
 MARGINS = (0.0, 0.1, 0.2, 0.3)
 PIPELINE = (
@@ -34,7 +33,6 @@ PIPELINE = (
     "newsaudit.attribution_model.v1",
     "newsaudit.content_bounds.v1",
 )
-Generator = Callable[[str, Attribution], list[tuple[int, bool, list[str]]]]
 
 
 @dataclass
@@ -49,22 +47,10 @@ class EdgeCandidate:
     label: int
 
 
-def predict_attributions(articles: Sequence[Article], model_dir: str | None) -> list[list[Attribution]]:
-    """The pipeline's attributions for each article, contents cut, sources as the rules and tagger left them."""
-    from newsaudit.analysis.pipeline import Pipeline, create_step
-    from newsaudit.document import Document
-
-    steps = [create_step(name) for name in PIPELINE]
-    steps[2].model_dir = model_dir  # type: ignore[attr-defined]
-    pipeline = Pipeline(steps)
-    return [pipeline(Document(text=a.text)).attributions for a in articles]
-
-
 def candidates(
     articles: Sequence[Article], predicted: Sequence[Sequence[Attribution]], edge: str
 ) -> list[EdgeCandidate]:
     """Every candidate `edge` ("start" or "end") of every predicted source, labelled from the gold sources."""
-    generate: Generator = start_candidates if edge == "start" else end_candidates
     out = []
     for ai, (article, attributions) in enumerate(zip(articles, predicted, strict=True)):
         gold = [frags[0] for rel in article.relations for frags in rel.source if len(frags) == 1]
@@ -75,7 +61,7 @@ def candidates(
             overlapping = [g for g in gold if g[0] < e and s < g[1]]
             target = max(overlapping, key=lambda g: min(e, g[1]) - max(s, g[0])) if overlapping else None
             want = None if target is None else target[0 if edge == "start" else 1]
-            for offset, current, feats in generate(article.text, a):
+            for offset, current, feats in edge_candidates(article.text, a, edge):
                 out.append(EdgeCandidate(ai, ri, offset, current, feats, int(offset == want)))
     return out
 
@@ -101,12 +87,7 @@ def moved(
     for ai, (article, attributions) in enumerate(zip(articles, predicted, strict=True)):
         row = []
         for ri, a in enumerate(attributions):
-            if (ai, ri) in to and a.source is not None:
-                s, e = a.source.span.start, a.source.span.end
-                s, e = (to[(ai, ri)], e) if edge == "start" else (s, to[(ai, ri)])
-                if s < e and article.text[s:e].strip():
-                    a = replace(a, source=replace(a.source, span=Span.of(article.text, s, e), refers_to=None))
-            row.append(a)
+            row.append(move_edge(article.text, a, edge, to[(ai, ri)]) if (ai, ri) in to else a)
         out.append(row)
     return out
 
@@ -228,11 +209,9 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=4)
     args = parser.parse_args()
     t0 = time.perf_counter()
-    articles = load_split(args.data / "polnear" / "train")
-    fit_articles = [a for a in articles if not polnear_is_tune(a.name)]
-    tune_articles = [a for a in articles if polnear_is_tune(a.name)]
-    fit_set = (fit_articles, predict_attributions(fit_articles, args.model_dir))
-    tune_set = (tune_articles, predict_attributions(tune_articles, args.model_dir))
+    fit_articles, tune_articles = polnear_train(args.data)
+    fit_set = (fit_articles, predict_attributions(fit_articles, args.model_dir, PIPELINE))
+    tune_set = (tune_articles, predict_attributions(tune_articles, args.model_dir, PIPELINE))
     end, end_report, fit_moved, tune_moved = train_edge("end", fit_set, tune_set, args.c, args.folds)
     start, start_report, _, _ = train_edge(
         "start", (fit_articles, fit_moved), (tune_articles, tune_moved), args.c, args.folds
