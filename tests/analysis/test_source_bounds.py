@@ -4,11 +4,16 @@ text."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from newsaudit.analysis.attribution import resolve_pronouns
 from newsaudit.analysis.source_bounds import SourceBounds, best_edge, edge_candidates, window
 from newsaudit.analysis.steps import with_model_steps
+from newsaudit.api import analyze
 from newsaudit.document import Attribution, Source, Span
 from newsaudit.models.linear import LinearModel
 
@@ -74,3 +79,21 @@ def test_the_step_runs_after_the_content_bounds() -> None:
     names = with_model_steps(["newsaudit.segment.v1", "newsaudit.attribution_rules.v1", "newsaudit.claims.v1"])
     i = names.index("newsaudit.content_bounds.v1")
     assert names[i + 1] == "newsaudit.source_bounds.v1"
+
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "polnear" / "dev" / "text"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "nyt_2016-09-30_keep-the-returns-trump-just-give",  # "as I've suggested": the settled source "I" is the writer
+        "politico_2016-09-28_axelrod-calls-on-dean-to-apologi",  # an antecedent whose span settling moved
+    ],
+)
+def test_pronoun_sources_are_typed_on_the_final_spans(name: str) -> None:
+    files = sorted(SHARED.glob(f"{name}*.txt")) if SHARED.is_dir() else []
+    if not files:
+        pytest.skip("PolNeAR dev is not available")
+    doc = analyze(files[0].read_text(encoding="utf-8"))
+    assert resolve_pronouns(doc.text, doc.attributions) == doc.attributions

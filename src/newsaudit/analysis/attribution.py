@@ -490,7 +490,7 @@ def find_attributions(doc: Document) -> list[Attribution]:
             taken.extend((s.start, s.end) for s in spans)
             out.append(att)
     out.sort(key=lambda a: min(s.start for s in (a.content, a.cue) if s))
-    return settle_spans(text, resolve_pronouns(text, out))
+    return resolve_pronouns(text, settle_spans(text, out))  # pronouns typed on the final spans
 
 
 # After a quoted content and its attribution: the end of that sentence (or a comma), then a quotation that opens.
@@ -532,14 +532,23 @@ def settle_spans(text: str, atts: list[Attribution]) -> list[Attribution]:
     return out
 
 
+def _with_source_span(
+    att: Attribution, span: Span, *, typed_as: str | None = None, cue: Span | None = None
+) -> Attribution:
+    """The attribution with its source moved to `span` and typed again (as `typed_as`, if given), and its cue
+    replaced by `cue`, if given."""
+    assert att.source is not None
+    kind, subtype = classify_source(span.text if typed_as is None else typed_as)
+    source = replace(att.source, span=span, kind=kind, subtype=subtype)
+    return replace(att, source=source, cue=att.cue if cue is None else cue)
+
+
 def _without_free_relative(text: str, att: Attribution) -> Attribution:
     """ "in what union leaders call a betrayal": the source is "union leaders", not "what union leaders"."""
     src = att.source
     if src is None or not (m := re.match(r"what\s+(?=\S)", src.span.text)) or len(src.span.text.split()) < 2:
         return att
-    span = Span.of(text, src.span.start + m.end(), src.span.end)
-    kind, subtype = classify_source(span.text)
-    return replace(att, source=replace(src, span=span, kind=kind, subtype=subtype))
+    return _with_source_span(att, Span.of(text, src.span.start + m.end(), src.span.end))
 
 
 # "He’s | aiming to", "who’ve | already said": PolNeAR's source is the pronoun, its cue starts at the apostrophe
@@ -559,9 +568,7 @@ def _contracted_source(text: str, att: Attribution) -> Attribution:
         cue = Span.of(text, apostrophe, max(cue.end, e))
     elif cue.start < e:
         return att
-    span = Span.of(text, s, apostrophe)
-    kind, subtype = classify_source(span.text)
-    return replace(att, source=replace(src, span=span, kind=kind, subtype=subtype), cue=cue)
+    return _with_source_span(att, Span.of(text, s, apostrophe), cue=cue)
 
 
 _DATELINE = re.compile(r"[A-Z][A-Z.' -]{2,40}(?:,\s*[A-Z][\w.' -]{1,30})?\s*[―—–]\s*")
@@ -684,8 +691,7 @@ def _source_bounds(text: str, att: Attribution) -> Attribution:
     if (s, e) == (src.span.start, src.span.end):
         return att
     span = Span.of(text, s, e)
-    kind, subtype = classify_source(span.text.rstrip(","))
-    return replace(att, source=replace(src, span=span, kind=kind, subtype=subtype))
+    return _with_source_span(att, span, typed_as=span.text.rstrip(","))
 
 
 def _preposition_to_cue(text: str, att: Attribution) -> Attribution:

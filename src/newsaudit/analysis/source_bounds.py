@@ -207,14 +207,16 @@ class SourceBounds:
         """Every attribution adjusted; a moved source is typed again (pronouns by what they stand for)."""
         from newsaudit.analysis.attribution import classify_source, resolve_pronouns
 
-        out = []
+        out, any_moved = [], False
         for att in atts:
             moved = self.adjust(text, att)
             if moved.source is not None and att.source is not None and moved.source.span != att.source.span:
                 kind, subtype = classify_source(moved.source.span.text, outlet=outlet)
                 moved = replace(moved, source=replace(moved.source, kind=kind, subtype=subtype))
+                any_moved = True
             out.append(moved)
-        return resolve_pronouns(text, out)
+        # the model step resolved the pronouns already; only a moved source can change what one stands for
+        return resolve_pronouns(text, out) if any_moved else out
 
 
 @lru_cache(maxsize=2)

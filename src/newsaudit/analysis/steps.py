@@ -127,7 +127,9 @@ class ModelAttributor:
             found = [a for a in found if paragraph_of[max(doc.sentence_index(a.content.start), 0)] not in relay]
         # the model's relations get their pronoun sources typed as the rules' do
         merged = resolve_pronouns(doc.text, attribution_model.merge(found, doc.attributions))
-        doc.attributions = settle_spans(doc.text, [a for a in merged if not mute_thing(a)])
+        # typed again on the final spans: settling can make a pronoun source ("He’s" -> "He") or move an antecedent
+        settled = settle_spans(doc.text, [a for a in merged if not mute_thing(a)])
+        doc.attributions = resolve_pronouns(doc.text, settled)
 
 
 @dataclass
