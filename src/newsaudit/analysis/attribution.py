@@ -112,7 +112,7 @@ _SOURCE_STOP = re.compile(
     r"yesterday|today|tonight|adding|noting|according)\b|[.!?](?=\s*$)",
     re.IGNORECASE,
 )
-_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"  # for the time patterns below
+_WEEKDAYS = "|".join(lx.WEEKDAYS)  # for the time patterns below
 _TRIVIAL_REST = re.compile(
     r"^(?:\s*,?\s*(?:on|in|at|during|to|from|last|this|earlier|later|late|yesterday|today|tonight|" + _WEEKDAYS + "|"
     r"reporters|journalists|a|an|the|his|her|their|its|statement|"

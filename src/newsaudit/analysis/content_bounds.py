@@ -57,7 +57,6 @@ _SPEECH = frozenset(
 )
 _CUE_FORMS = frozenset(lexicons.CUE_VERBS) | {f for forms in lexicons.CUE_VERBS.values() for f in forms}
 _TIME_WORDS = frozenset(["last", "this", "next", "earlier", "later", "recently", "yesterday", "today"])
-_WEEKDAYS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
 _DETERMINERS = frozenset(
     ["the", "a", "an", "his", "her", "their", "its", "our", "my", "this", "that", "these", "those"]
 )
@@ -90,7 +89,7 @@ def word_class(word: str) -> str:
         return "cue"
     if word in lexicons.PAST_VERBS or (word.endswith("ed") and len(word) > 4):
         return "past"
-    if word in lexicons.MONTHS or word in _WEEKDAYS or word.isdigit() or word in _TIME_WORDS:
+    if word in lexicons.MONTHS or word in lexicons.WEEKDAYS or word.isdigit() or word in _TIME_WORDS:
         return "time"
     if word in _DETERMINERS:
         return "det"

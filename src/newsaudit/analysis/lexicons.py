@@ -893,6 +893,7 @@ MONTH_NAMES = (
     "december",
 )
 MONTHS = frozenset(MONTH_NAMES) | MONTH_ABBREVIATIONS
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 # Auxiliary and modal verbs: a word phrase containing one is a clause, not a noun phrase.
 AUXILIARIES = frozenset(

@@ -66,24 +66,11 @@ def _context(att: Attribution) -> tuple[str, str]:
     return (words[-1] if words else "<none>"), ("cue_after" if att.cue.start >= att.source.span.end else "cue_before")
 
 
-def start_features(toks: Sequence[Token], i: int, current: int, cue_head: str, side: str, origin: str) -> list[str]:
-    """Features of starting the source at token `i` when it now starts at token `current`."""
-    t, p = toks[i].text.lower(), (toks[i - 1].text.lower() if i > 0 else "<bol>")
-    lo, hi = sorted((i, current))
-    between = [u.text.lower() for u in toks[lo:hi]]
-    d = _delta(i - current)
+def _between_features(between: Sequence[str], d: str, cue_head: str, side: str, origin: str) -> list[str]:
+    """The features both edges share: distance to the current edge, a comma or verb in between, cue and origin."""
     comma, verb = "," in between, any(word_class(w) in _VERB_CLASSES for w in between)
-    shape_t, shape_p = _shape(toks[i].text), (_shape(toks[i - 1].text) if i > 0 else "-")
     return [
-        f"t={t}",
-        f"p={p}",
-        f"ts={shape_t}",
-        f"ps={shape_p}",
-        f"pt={p}|{t}",
-        f"pst={shape_p}|{shape_t}",
         f"d={d}",
-        f"dt={d}|{t}",
-        f"dp={d}|{p}",
         f"bc={comma}",
         f"bv={verb}",
         f"dbc={d}|{comma}",
@@ -92,6 +79,26 @@ def start_features(toks: Sequence[Token], i: int, current: int, cue_head: str, s
         f"od={origin}|{d}",
         f"sd={side}|{d}",
         f"cue={cue_head}",
+    ]
+
+
+def start_features(toks: Sequence[Token], i: int, current: int, cue_head: str, side: str, origin: str) -> list[str]:
+    """Features of starting the source at token `i` when it now starts at token `current`."""
+    t, p = toks[i].text.lower(), (toks[i - 1].text.lower() if i > 0 else "<bol>")
+    lo, hi = sorted((i, current))
+    between = [u.text.lower() for u in toks[lo:hi]]
+    d = _delta(i - current)
+    shape_t, shape_p = _shape(toks[i].text), (_shape(toks[i - 1].text) if i > 0 else "-")
+    return [
+        *_between_features(between, d, cue_head, side, origin),
+        f"t={t}",
+        f"p={p}",
+        f"ts={shape_t}",
+        f"ps={shape_p}",
+        f"pt={p}|{t}",
+        f"pst={shape_p}|{shape_t}",
+        f"dt={d}|{t}",
+        f"dp={d}|{p}",
         f"bw={'|'.join(between[:2]) if i < current else ''}",
         f"wc={word_class(t)}",
         f"pwc={word_class(p)}|{shape_t}",
@@ -107,9 +114,9 @@ def end_features(toks: Sequence[Token], j: int, current: int, cue_head: str, sid
     lo, hi = sorted((j, current))
     between = [u.text.lower() for u in toks[lo + 1 : hi + 1]]
     d = _delta(j - current)
-    comma, verb = "," in between, any(word_class(w) in _VERB_CLASSES for w in between)
     shape_t, shape_n = _shape(toks[j].text), (_shape(toks[j + 1].text) if j + 1 < n else "-")
     return [
+        *_between_features(between, d, cue_head, side, origin),
         f"t={t}",
         f"n={nxt}",
         f"n2={nxt2}",
@@ -117,18 +124,9 @@ def end_features(toks: Sequence[Token], j: int, current: int, cue_head: str, sid
         f"ns={shape_n}",
         f"tn={t}|{nxt}",
         f"tsn={shape_t}|{shape_n}",
-        f"d={d}",
         f"dt={d}|{t}",
         f"dn={d}|{nxt}",
-        f"bc={comma}",
-        f"bv={verb}",
         f"bwho={'who' in between}",
-        f"dbc={d}|{comma}",
-        f"side={side}",
-        f"origin={origin}",
-        f"od={origin}|{d}",
-        f"sd={side}|{d}",
-        f"cue={cue_head}",
         f"wc={word_class(t)}",
         f"nwc={word_class(nxt)}|{shape_t}",
         f"nn2={nxt}|{nxt2}",
