@@ -82,6 +82,31 @@ def test_merge_adds_a_model_cue_nested_in_a_rule_content_with_the_rules_source()
     assert merged[1].source == rule_source and merged[1].confidence == 0.9
 
 
+def test_merge_adds_a_model_content_holding_a_whole_rule_relation_but_not_one_cutting_into_it() -> None:
+    from newsaudit.document import Source
+
+    text = "Officials said the mayor had denied the report. Critics doubted the mayor had denied it."
+    doc = Document(text=text)
+
+    def span(phrase: str, after: int = 0):  # type: ignore[no-untyped-def]
+        s = text.index(phrase, after)
+        return doc.span(s, s + len(phrase))
+
+    second = text.index("Critics")
+    mayor, mayor2 = Source(span("the mayor"), "named", "person"), Source(span("the mayor", second), "named", "person")
+    rules = [
+        Attribution(span("the report"), mayor, span("had denied")),
+        Attribution(span("it", second + 20), mayor2, span("had denied", second)),
+    ]
+    officials = Source(span("Officials"), "vague", "other")
+    critics = Source(span("Critics"), "vague", "other")
+    nested = Attribution(span("the mayor had denied the report"), officials, span("said"), 0.9, "model")
+    cutting = Attribution(span("the mayor had", second), critics, span("doubted"), 0.9, "model")
+    merged = merge([nested, cutting], rules)
+    assert [(a.origin, a.cue.text if a.cue else None) for a in merged if a.origin == "model"] == [("model", "said")]
+    assert len(merged) == 3
+
+
 def test_reanchor_gives_model_cues_rule_boundaries_and_drops_unsure_unplaced_ones() -> None:
     from newsaudit import api
     from newsaudit.analysis.attribution_model import reanchor

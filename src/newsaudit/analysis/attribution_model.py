@@ -9,7 +9,8 @@ still gets the rules' source and content boundaries; a model relation the rules 
 its confidence is at least `MIN_UNPLACED_CONFIDENCE`, unless its cue is only auxiliaries ("were", "has been").
 
 Merging with the rule-based attributions (`merge`): rule relations come first (they are more exact on PolNeAR
-dev); a model relation is added where its cue and content touch no rule cue or source, which raises recall.
+dev); a model relation is added where its cue touches no rule cue or source and its content holds any it touches
+whole, which raises recall.
 """
 
 from __future__ import annotations
@@ -92,25 +93,23 @@ def _spans(att: Attribution) -> list[Span]:
     return [s for s in (att.source.span if att.source else None, att.cue, att.content) if s is not None]
 
 
-def within_sentence(doc: Document, att: Attribution) -> bool:
-    """True when a model relation has a source and a cue, and its source, cue and content start share one sentence."""
-    if att.source is None or att.cue is None:
-        return False
-    locate = _locator(doc)
-    return len({locate(att.source.span.start), locate(att.cue.start), locate(att.content.start)}) == 1
+def _cuts(span: Span, anchor: Span) -> bool:
+    """True when `span` overlaps `anchor` without holding all of it."""
+    return span.overlaps(anchor) and not (span.start <= anchor.start and anchor.end <= span.end)
 
 
 def merge(model_atts: Sequence[Attribution], rule_atts: Sequence[Attribution]) -> list[Attribution]:
     """Rule relations plus the model relations the rules lack, in text order.
 
-    A model relation is added when neither its cue nor its content touches a rule cue or source; its cue may sit
-    inside a rule's content (a second claim of the same speaker: "He said the vote was close and noted that turnout
-    fell"). Its source may not touch a rule cue or content, and becomes the rule's source where the two overlap (one
-    speaker, two relations). A model relation without a cue is added only where none of its spans touches a rule
-    span."""
+    A model relation is added when its cue touches no rule cue or source and its content cuts into none: the content
+    may hold a whole rule source or cue (a relation nested in the claim: "Officials said the mayor had denied it").
+    Its cue may sit inside a rule's content (a second claim of the same speaker: "He said the vote was close and
+    noted that turnout fell"). Its source may not touch a rule cue or content, and becomes the rule's source where
+    the two overlap (one speaker, two relations). A model relation without a cue is added only where none of its
+    spans touches a rule span."""
     sources = [r.source for r in rule_atts if r.source is not None]
     cues = [r.cue for r in rule_atts if r.cue is not None]
-    anchors = [s.span for s in sources] + cues  # no model cue or content may touch these
+    anchors = [s.span for s in sources] + cues  # no model cue may touch these, no model content cut into them
     contents = [c for r in rule_atts for c in r.content_spans]
     taken = cues + contents  # nor may a model source touch these
     every = anchors + contents
@@ -120,7 +119,7 @@ def merge(model_atts: Sequence[Attribution], rule_atts: Sequence[Attribution]) -
             if not any(s.overlaps(t) for s in _spans(m) for t in every):
                 added.append(m)
             continue
-        if any(span.overlaps(t) for span in (m.cue, m.content) for t in anchors):
+        if any(m.cue.overlaps(t) for t in anchors) or any(_cuts(m.content, t) for t in anchors):
             continue
         source = m.source
         if source is not None:
