@@ -164,6 +164,21 @@ class SourceBounder:
 
 
 @dataclass
+class RelationFilterStep:
+    """Drops the attribution relations the trained relation filter scores under its threshold."""
+
+    name: str = "newsaudit.relation_filter.v1"
+    requires: tuple[str, ...] = ("attributions",)
+    assigns: tuple[str, ...] = ("attributions",)
+    weights: str | None = None
+
+    def __call__(self, doc: Document) -> None:
+        from newsaudit.analysis.relation_filter import load_filter
+
+        doc.attributions = load_filter(self.weights).keep(doc.text, doc.attributions)
+
+
+@dataclass
 class CheckworthinessScorer:
     """Fills `claims[i].checkworthy` with the trained check-worthiness head."""
 
@@ -183,6 +198,7 @@ register("newsaudit.techniques.v1")(TechniqueTagger)
 register("newsaudit.attribution_model.v1")(ModelAttributor)
 register("newsaudit.content_bounds.v1")(ContentBounder)
 register("newsaudit.source_bounds.v1")(SourceBounder)
+register("newsaudit.relation_filter.v1")(RelationFilterStep)
 register("newsaudit.checkworthiness.v1")(CheckworthinessScorer)
 
 # Each model step runs right after the step named here.
@@ -190,6 +206,7 @@ MODEL_STEPS = {
     "newsaudit.attribution_model.v1": "newsaudit.attribution_rules.v1",
     "newsaudit.content_bounds.v1": "newsaudit.attribution_model.v1",
     "newsaudit.source_bounds.v1": "newsaudit.content_bounds.v1",
+    "newsaudit.relation_filter.v1": "newsaudit.source_bounds.v1",
     "newsaudit.checkworthiness.v1": "newsaudit.claims.v1",
     "newsaudit.techniques.v1": "newsaudit.claims.v1",
 }

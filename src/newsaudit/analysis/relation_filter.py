@@ -1,0 +1,146 @@
+"""Which attribution relations to keep: a learned filter that drops the ones unlikely to be attributions at all.
+
+A linear model (`models/relation-filter/weights.json.gz`, fit by `python -m newsaudit.training.relation_filter`)
+scores each relation the rules and the role tagger made, after its spans are settled, from its cue, source, content
+and surroundings; a relation whose probability falls under the model's threshold is dropped ('the plan, he
+said, would *pass*' keeps 'said'; a lone 'for' linking a headline's nouns goes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from newsaudit.analysis.content_bounds import tokens, word_class
+from newsaudit.document import Attribution
+from newsaudit.models.linear import LinearModel
+
+WEIGHTS = Path(__file__).resolve().parent.parent / "models" / "relation-filter" / "weights.json.gz"
+
+_QUOTES = ('"', "“", "”")
+_NEGATIONS = frozenset(["not", "never", "didn’t", "didn't", "n’t", "n't"])
+_CONTENT_FIRST = frozenset(["that", "to", "whether", "if", "how", "what", "the", "a"])
+_VERB_CLASSES = frozenset(["aux", "past", "cue"])
+
+
+def _bucket(n: int) -> str:
+    for top in (1, 2, 3, 5, 8, 12, 20, 35, 60):
+        if n <= top:
+            return str(top)
+    return "more"
+
+
+def _cue_features(text: str, att: Attribution) -> list[str]:
+    """The cue's words and word classes, the word before it, and whether it sits inside a quotation."""
+    o, cue = att.origin, att.cue
+    if cue is None:
+        return ["nocue"]
+    words = cue.text.lower().split() or ["<none>"]
+    head = words[-1]
+    before = text[max(0, cue.start - 30) : cue.start].lower().split()
+    prev = before[-1] if before else "<s>"
+    line_start = text.rfind("\n", 0, cue.start) + 1
+    quotes = sum(text.count(q, line_start, cue.start) for q in _QUOTES) + text.count("''", line_start, cue.start)
+    full = cue.text.lower()
+    return [
+        f"cue={head}",
+        f"cue1={words[0]}",
+        f"ocue={o}|{head}",
+        f"ncue={min(len(words), 5)}",
+        f"cuecls={word_class(head)}",
+        f"ocuecls={o}|{word_class(head)}",
+        f"cuecap={cue.text[:1].isupper()}",
+        f"cuefull={full}",
+        f"ocuefull={o}|{full}",
+        f"prev={prev}",
+        f"prevcls={word_class(prev)}",
+        f"neg={prev in _NEGATIONS}",
+        f"cue_in_quote={quotes % 2 == 1}",
+    ]
+
+
+def _source_features(att: Attribution) -> list[str]:
+    """The source's kind, length and (for one or two words) its words, and its side of the cue."""
+    o, src = att.origin, att.source
+    if src is None:
+        return ["nosrc", f"onosrc={o}"]
+    words = src.span.text.lower().split()
+    feats = [
+        f"kind={src.kind}",
+        f"sub={src.subtype}",
+        f"okind={o}|{src.kind}",
+        f"nsrc={_bucket(len(words))}",
+        f"srcref={src.refers_to is not None}",
+        f"src1={words[0] if len(words) == 1 else '<multi>'}",
+        f"srccap={src.span.text[:1].isupper()}",
+    ]
+    if len(words) <= 2:
+        feats.append(f"srcw={' '.join(words)}")
+    if att.cue is not None:
+        feats.append(f"sside={'before' if src.span.end <= att.cue.start else 'after'}")
+    return feats
+
+
+def _content_features(text: str, att: Attribution) -> list[str]:
+    """The content's length, first word, fragments, verbs, and where it lies against the cue and its line."""
+    o, c = att.origin, att.content
+    words = [t.text.lower() for t in tokens(text, c.start, c.end)]
+    first = words[0] if words else ""
+    first = first if first in _CONTENT_FIRST else ("Q" if first in _QUOTES else "other")
+    line_start = text.rfind("\n", 0, c.start) + 1
+    feats = [
+        f"nc={_bucket(len(words))}",
+        f"onc={o}|{_bucket(len(words))}",
+        f"frag={min(len(att.continuation) + 1, 3)}",
+        f"c1={first}",
+        f"cverb={any(word_class(w) in _VERB_CLASSES for w in words)}",
+        f"para_start={_bucket(c.start - line_start)}",
+        f"cq={any(q in text[max(0, c.start - 1) : c.start + 1] for q in _QUOTES)}",
+    ]
+    if att.cue is not None:
+        feats.append(f"cside={'before' if c.end <= att.cue.start else 'after'}")
+        gap = c.start - att.cue.end if c.start >= att.cue.end else att.cue.start - c.end
+        feats.append(f"gap={_bucket(max(gap, 0))}")
+    return feats
+
+
+def relation_features(text: str, att: Attribution, others: Sequence[Attribution]) -> list[str]:
+    """Binary features of one relation, given the article's relations (`others` may include `att` itself)."""
+    o = att.origin
+    feats = [f"origin={o}"]
+    if o == "model":
+        feats.append(f"conf={min(9, int(att.confidence * 10))}")
+    feats += _cue_features(text, att) + _source_features(att) + _content_features(text, att)
+    anchor = att.cue.start if att.cue is not None else att.content.start
+    line_start = text.rfind("\n", 0, anchor) + 1
+    line_end = text.find("\n", anchor)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    rest = [b for b in others if b is not att]
+    nested = min(sum(1 for b in rest if b.content.start <= anchor < b.content.end), 2)
+    same_cue = min(sum(1 for b in rest if b.cue and att.cue and b.cue.overlaps(att.cue)), 2)
+    shared = min(sum(1 for b in rest if b.content.overlaps(att.content)), 2)
+    return [
+        *feats,
+        f"linelen={_bucket(len(line.split()))}",
+        f"firstline={line_start == 0}",
+        f"nested={nested}",
+        f"onested={o}|{nested}",
+        f"samecue={same_cue}",
+        f"contentdup={shared}",
+        f"ocontentdup={o}|{shared}",
+    ]
+
+
+class RelationFilter(LinearModel):
+    """The fitted relation scorer: a relation is kept when its probability reaches `threshold`."""
+
+    def keep(self, text: str, atts: Sequence[Attribution]) -> list[Attribution]:
+        """The relations the model keeps, in their order."""
+        return [a for a in atts if self.probability(relation_features(text, a, atts)) >= self.threshold]
+
+
+@lru_cache(maxsize=2)
+def load_filter(path: str | None = None) -> RelationFilter:
+    """The shipped relation filter (or the one at `path`), loaded once."""
+    return RelationFilter.load(Path(path) if path else WEIGHTS)
