@@ -3,10 +3,11 @@ when its probability falls under the threshold, and the step runs after the sour
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsaudit.analysis.relation_filter import RelationFilter, load_filter, relation_features
+from newsaudit.analysis.relation_filter import RelationFilter, RoleProbabilities, load_filter, relation_features
 from newsaudit.analysis.steps import with_model_steps
 from newsaudit.document import Attribution, Source, Span
 
@@ -31,6 +32,36 @@ def test_features_name_cue_source_content_and_line() -> None:
     headline = _att("for", "change", origin="model")
     feats = relation_features(TEXT, headline, [said, headline])
     assert {"nosrc", "onosrc=model", "conf=7", "cue=for", "firstline=False", "linelen=3"} <= set(feats)
+
+
+def _probs() -> RoleProbabilities:
+    """Word pieces "Trump" (0-5), "said" (6-10), an empty special piece, "the" (11-14); columns O, B/I of Source,
+    Cue, Content."""
+    roles = np.array(
+        [
+            [0.1, 0.8, 0.1, 0.0, 0.0, 0.0, 0.0],
+            [0.3, 0.0, 0.0, 0.5, 0.2, 0.0, 0.0],
+            [0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0],
+            [0.5, 0.0, 0.0, 0.0, 0.0, 0.3, 0.2],
+        ]
+    )
+    return RoleProbabilities.of([(0, 5), (6, 10), (10, 10), (11, 14)], roles)
+
+
+def test_role_probabilities_average_over_the_pieces_of_a_span() -> None:
+    probs = _probs()
+    assert probs.over(Span.of(TEXT, 0, 10), 1) == (0.35, 0.7)  # Cue over "Trump said": (0.0 + 0.7) / 2
+    assert probs.over(Span.of(TEXT, 6, 10), 1) == (0.7, 0.7)  # the empty piece at 10 is not inside
+    assert probs.over(Span.of(TEXT, 20, 25), 2) is None and probs.over(None, 0) is None
+
+
+def test_tagger_features_name_each_span_in_tenths() -> None:
+    said = _att("said", "the wall would rise", "Trump")
+    feats = set(relation_features(TEXT, said, [said], _probs()))
+    assert {"ps=9", "psmax=9", "ops=rules|9", "pc=7", "pcmax=7", "pt=5", "ptmax=5"} <= feats
+    assert not any(f.startswith("pc=") for f in relation_features(TEXT, said, [said]))
+    headline = _att("for", "change", origin="model")
+    assert "ps=none" in relation_features(TEXT, headline, [headline], _probs())
 
 
 def test_a_relation_goes_only_under_the_threshold() -> None:

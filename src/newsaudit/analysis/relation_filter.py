@@ -2,19 +2,27 @@
 
 A linear model (`models/relation-filter/weights.json.gz`, fit by `python -m newsaudit.training.relation_filter`)
 scores each relation the rules and the role tagger made, after its spans are settled, from its cue, source, content
-and surroundings; a relation whose probability falls under the model's threshold is dropped ('the plan, he
-said, would *pass*' keeps 'said'; a lone 'for' linking a headline's nouns goes).
+and surroundings, and from how sure the role tagger is of each of its spans (also for a rule relation); a relation
+whose probability falls under the model's threshold is dropped ('the plan, he said, would pass' keeps 'said'; a lone
+'for' linking a headline's nouns goes).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from newsaudit.analysis.content_bounds import tokens, word_class
-from newsaudit.document import Attribution
+from newsaudit.document import Attribution, Document, Span
 from newsaudit.models.linear import LinearModel
+
+if TYPE_CHECKING:
+    from newsaudit.models.audit_model import AuditModel
 
 WEIGHTS = Path(__file__).resolve().parent.parent / "models" / "relation-filter" / "weights.json.gz"
 
@@ -22,6 +30,55 @@ _QUOTES = ('"', "“", "”")
 _NEGATIONS = frozenset(["not", "never", "didn’t", "didn't", "n’t", "n't"])
 _CONTENT_FIRST = frozenset(["that", "to", "whether", "if", "how", "what", "the", "a"])
 _VERB_CLASSES = frozenset(["aux", "past", "cue"])
+
+
+@dataclass(frozen=True)
+class RoleProbabilities:
+    """The role tagger's output over one text: word-piece offsets [n, 2] and tag probabilities [n, 7] (O, then B and
+    I of Source, Cue and Content)."""
+
+    offsets: np.ndarray
+    roles: np.ndarray
+
+    @classmethod
+    def of(cls, offsets: Sequence[tuple[int, int]], roles: np.ndarray) -> RoleProbabilities:
+        return cls(np.asarray(offsets, dtype=np.int64).reshape(-1, 2), roles)
+
+    def over(self, span: Span | None, role: int) -> tuple[float, float] | None:
+        """Mean and max probability of `role` (0 Source, 1 Cue, 2 Content) over the word pieces in `span`."""
+        if span is None:
+            return None
+        starts, ends = self.offsets[:, 0], self.offsets[:, 1]
+        inside = (starts < span.end) & (ends > span.start) & (ends > starts)
+        if not inside.any():
+            return None
+        p = self.roles[inside][:, 1 + 2 * role] + self.roles[inside][:, 2 + 2 * role]
+        return float(p.mean()), float(p.max())
+
+
+def role_probabilities(doc: Document, model: AuditModel) -> RoleProbabilities:
+    """The role tagger's output over a Document (computed once per Document for every model step)."""
+    from newsaudit.models.audit_model import document_output
+
+    out = document_output(doc, model)
+    return RoleProbabilities.of(out.tokens.offsets, out.roles)
+
+
+def _tagger_features(att: Attribution, probs: RoleProbabilities) -> list[str]:
+    """How sure the role tagger is of the relation's source, cue and content (tenths of the mean and max)."""
+    feats = []
+    for name, role, span in (
+        ("s", 0, att.source.span if att.source else None),
+        ("c", 1, att.cue),
+        ("t", 2, att.content),
+    ):
+        got = probs.over(span, role)
+        if got is None:
+            feats.append(f"p{name}=none")
+            continue
+        mean, top = min(9, int(got[0] * 10)), min(9, int(got[1] * 10))
+        feats += [f"p{name}={mean}", f"p{name}max={top}", f"op{name}={att.origin}|{mean}"]
+    return feats
 
 
 def _bucket(n: int) -> str:
@@ -105,13 +162,18 @@ def _content_features(text: str, att: Attribution) -> list[str]:
     return feats
 
 
-def relation_features(text: str, att: Attribution, others: Sequence[Attribution]) -> list[str]:
-    """Binary features of one relation, given the article's relations (`others` may include `att` itself)."""
+def relation_features(
+    text: str, att: Attribution, others: Sequence[Attribution], probs: RoleProbabilities | None = None
+) -> list[str]:
+    """Binary features of one relation, given the article's relations (`others` may include `att` itself) and the
+    role tagger's output over the text (`probs`; without it, those features are left out)."""
     o = att.origin
     feats = [f"origin={o}"]
     if o == "model":
         feats.append(f"conf={min(9, int(att.confidence * 10))}")
     feats += _cue_features(text, att) + _source_features(att) + _content_features(text, att)
+    if probs is not None:
+        feats += _tagger_features(att, probs)
     anchor = att.cue.start if att.cue is not None else att.content.start
     line_start = text.rfind("\n", 0, anchor) + 1
     line_end = text.find("\n", anchor)
@@ -135,9 +197,9 @@ def relation_features(text: str, att: Attribution, others: Sequence[Attribution]
 class RelationFilter(LinearModel):
     """The fitted relation scorer: a relation is kept when its probability reaches `threshold`."""
 
-    def keep(self, text: str, atts: Sequence[Attribution]) -> list[Attribution]:
-        """The relations the model keeps, in their order."""
-        return [a for a in atts if self.probability(relation_features(text, a, atts)) >= self.threshold]
+    def keep(self, text: str, atts: Sequence[Attribution], probs: RoleProbabilities | None = None) -> list[Attribution]:
+        """The relations the model keeps, in their order (`probs`: the role tagger's output over `text`)."""
+        return [a for a in atts if self.probability(relation_features(text, a, atts, probs)) >= self.threshold]
 
 
 @lru_cache(maxsize=2)

@@ -171,11 +171,14 @@ class RelationFilterStep:
     requires: tuple[str, ...] = ("attributions",)
     assigns: tuple[str, ...] = ("attributions",)
     weights: str | None = None
+    model_dir: str | None = None
 
     def __call__(self, doc: Document) -> None:
-        from newsaudit.analysis.relation_filter import load_filter
+        from newsaudit.analysis.relation_filter import load_filter, role_probabilities
+        from newsaudit.models.audit_model import load_model
 
-        doc.attributions = load_filter(self.weights).keep(doc.text, doc.attributions)
+        probs = role_probabilities(doc, load_model(self.model_dir))
+        doc.attributions = load_filter(self.weights).keep(doc.text, doc.attributions, probs)
 
 
 @dataclass

@@ -17,12 +17,16 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsaudit.analysis.content_bounds import ContentBounds, boundary_features, tokens
 from newsaudit.document import Attribution
 from newsaudit.evaluation.brat import Article, load_split, relations_from_document
 from newsaudit.evaluation.metrics import PRF, role_score
 from newsaudit.evaluation.splits import polnear_is_tune
+
+if TYPE_CHECKING:
+    from newsaudit.analysis.pipeline import Pipeline
 
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 PIPELINE = ("newsaudit.segment.v1", "newsaudit.attribution_rules.v1", "newsaudit.attribution_model.v1")
@@ -45,18 +49,24 @@ def polnear_train(data: Path) -> tuple[list[Article], list[Article]]:
     return [a for a in articles if not polnear_is_tune(a.name)], [a for a in articles if polnear_is_tune(a.name)]
 
 
-def predict_attributions(
-    articles: Sequence[Article], model_dir: str | None, names: Sequence[str] = PIPELINE
-) -> list[list[Attribution]]:
-    """The attributions of the pipeline made of the steps `names` (default: up to the model's), for each article."""
+def build_pipeline(model_dir: str | None, names: Sequence[str] = PIPELINE) -> Pipeline:
+    """The pipeline made of the steps `names` (default: up to the model's), its model steps on `model_dir`."""
     from newsaudit.analysis.pipeline import Pipeline, create_step
-    from newsaudit.document import Document
 
     steps = [create_step(name) for name in names]
     for step in steps:
         if hasattr(step, "model_dir"):
             step.model_dir = model_dir  # type: ignore[attr-defined]
-    pipeline = Pipeline(steps)
+    return Pipeline(steps)
+
+
+def predict_attributions(
+    articles: Sequence[Article], model_dir: str | None, names: Sequence[str] = PIPELINE
+) -> list[list[Attribution]]:
+    """The attributions of the pipeline made of the steps `names` (default: up to the model's), for each article."""
+    from newsaudit.document import Document
+
+    pipeline = build_pipeline(model_dir, names)
     return [pipeline(Document(text=a.text)).attributions for a in articles]
 
 

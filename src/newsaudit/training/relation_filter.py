@@ -3,10 +3,11 @@
     python -m newsaudit.training.relation_filter --data ../shared/data --out src/newsaudit/models/relation-filter
 
 The pipeline (rules, the shipped role tagger, content-bounds and source-bounds; run after both are refit) runs over
-PolNeAR train; each predicted relation is an example, positive where its cue overlaps a gold cue (a relation without
-a cue: where its content overlaps a gold content). A logistic regression scores them; the threshold is chosen by
-4-fold cross-validation over the fit articles and on the tune articles, which are never fit on, on the mean of the
-three PolNeAR target figures (source exact, cue overlap and content exact F1). Dev is not read.
+PolNeAR train; each predicted relation is an example (with the role tagger's probabilities over its spans), positive
+where its cue overlaps a gold cue (a relation without a cue: where its content overlaps a gold content). A logistic
+regression scores them; the threshold is chosen by 4-fold cross-validation over the fit articles and on the tune
+articles, which are never fit on, on the mean of the three PolNeAR target figures (source exact, cue overlap and
+content exact F1). Dev is not read.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsaudit.analysis.relation_filter import RelationFilter, relation_features
+from newsaudit.analysis.relation_filter import RelationFilter, RoleProbabilities, relation_features
 from newsaudit.document import Attribution
 from newsaudit.evaluation.brat import Article, relations_from_document
 from newsaudit.evaluation.metrics import role_score
-from newsaudit.training.content_bounds import PIPELINE, polnear_train, predict_attributions
+from newsaudit.training.content_bounds import PIPELINE, build_pipeline, polnear_train
 
 THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 STEPS = (*PIPELINE, "newsaudit.content_bounds.v1", "newsaudit.source_bounds.v1")
@@ -39,9 +40,32 @@ class Example:
     label: int
 
 
-def examples(articles: Sequence[Article], predicted: Sequence[Sequence[Attribution]]) -> list[Example]:
-    """Every predicted relation, labelled from the gold cues (or contents, for a relation without a cue)."""
+def predict(
+    articles: Sequence[Article], model_dir: str | None
+) -> tuple[list[list[Attribution]], list[RoleProbabilities]]:
+    """The pipeline's relations (up to source-bounds) and the role tagger's output, for each article."""
+    from newsaudit.analysis.relation_filter import role_probabilities
+    from newsaudit.document import Document
+    from newsaudit.models.audit_model import load_model
+
+    pipeline, model = build_pipeline(model_dir, STEPS), load_model(model_dir)
+    predicted, roles = [], []
+    for a in articles:
+        doc = pipeline(Document(text=a.text))
+        predicted.append(doc.attributions)
+        roles.append(role_probabilities(doc, model))
+    return predicted, roles
+
+
+def examples(
+    articles: Sequence[Article],
+    predicted: Sequence[Sequence[Attribution]],
+    roles: Sequence[RoleProbabilities | None] | None = None,
+) -> list[Example]:
+    """Every predicted relation, labelled from the gold cues (or contents, for a relation without a cue); `roles`:
+    the role tagger's output over each article, for its features."""
     out = []
+    roles = roles if roles is not None else [None] * len(articles)
     for ai, (article, atts) in enumerate(zip(articles, predicted, strict=True)):
         cues = [frag for rel in article.relations for frags in rel.cue for frag in frags]
         contents = [frag for rel in article.relations for frags in rel.content for frag in frags]
@@ -49,7 +73,7 @@ def examples(articles: Sequence[Article], predicted: Sequence[Sequence[Attributi
             span = a.cue or a.content
             gold = cues if a.cue is not None else contents
             label = int(any(s < span.end and span.start < e for s, e in gold))
-            out.append(Example(ai, ri, relation_features(article.text, a, atts), label))
+            out.append(Example(ai, ri, relation_features(article.text, a, atts, roles[ai]), label))
     return out
 
 
@@ -130,12 +154,15 @@ step (`newsaudit.relation_filter.v1`); `--no-models` leaves it out with the othe
 words, word classes, the word before it, and whether it sits inside a quotation; the source's kind, length, words
 (one or two) and side; the content's length, first word, fragments, verbs and distance from the cue; the length of
 the line and whether it is the first; whether the relation is nested in another's content, or shares its cue or
-content with another; with a few conjunctions with the origin.
+content with another; how sure the role tagger is of the source, cue and content (tenths of the mean and the max of
+its probability for that role over their word pieces, for rule relations too); with a few conjunctions with the
+origin.
 
 **Data.** PolNeAR train (`polnear/train`, first annotator per article), {report["fit_articles"]} articles outside the
 tune split (`newsaudit.evaluation.splits.polnear_is_tune`) to fit, {report["tune_articles"]} tune articles to score.
 Examples: the shipped pipeline's relations (rules + role tagger + content-bounds + source-bounds; the tagger's
-encoder saw these articles in training), {report["examples"]} relations, {report["positives"]} positive (the cue
+encoder saw these articles in training, so its probabilities there are surer than on new text),
+{report["examples"]} relations, {report["positives"]} positive (the cue
 overlaps a gold cue; without a cue, the content overlaps a gold content). Dev is not read.
 
 **Training.** `{command}` (scikit-learn, train extra; C={report["C"]}; {report["seconds"]} s on 2 CPU cores).
@@ -167,12 +194,12 @@ def main() -> None:
     args = parser.parse_args()
     t0 = time.perf_counter()
     fit_articles, tune_articles = polnear_train(args.data)
-    fit_pred = predict_attributions(fit_articles, args.model_dir, STEPS)
-    tune_pred = predict_attributions(tune_articles, args.model_dir, STEPS)
-    exs = examples(fit_articles, fit_pred)
+    fit_pred, fit_roles = predict(fit_articles, args.model_dir)
+    tune_pred, tune_roles = predict(tune_articles, args.model_dir)
+    exs = examples(fit_articles, fit_pred, fit_roles)
     cv = cross_validate(fit_articles, fit_pred, exs, args.c, args.folds)
     model = fit(exs, args.c)
-    tune_exs = examples(tune_articles, tune_pred)
+    tune_exs = examples(tune_articles, tune_pred, tune_roles)
     tune_probs = [model.probability(x.features) for x in tune_exs]
     tune = {t: target_scores(tune_articles, tune_pred, tune_exs, tune_probs, t) for t in (0.0, *THRESHOLDS)}
     # the tune split decides, as for every PolNeAR choice; the CV over the 9x larger fit split steadies it
