@@ -7,7 +7,8 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsaudit.analysis.relation_filter import RelationFilter, RoleProbabilities, load_filter, relation_features
+from newsaudit.analysis.relation_filter import RelationFilter, load_filter, relation_features
+from newsaudit.analysis.role_probabilities import RoleProbabilities
 from newsaudit.analysis.steps import with_model_steps
 from newsaudit.document import Attribution, Source, Span
 
@@ -50,9 +51,10 @@ def _probs() -> RoleProbabilities:
 
 def test_role_probabilities_average_over_the_pieces_of_a_span() -> None:
     probs = _probs()
-    assert probs.over(Span.of(TEXT, 0, 10), 1) == (0.35, 0.7)  # Cue over "Trump said": (0.0 + 0.7) / 2
-    assert probs.over(Span.of(TEXT, 6, 10), 1) == (0.7, 0.7)  # the empty piece at 10 is not inside
-    assert probs.over(Span.of(TEXT, 20, 25), 2) is None and probs.over(None, 0) is None
+    assert probs.over(0, 10, 1) == (0.35, 0.7)  # Cue over "Trump said": (0.0 + 0.7) / 2
+    assert probs.over(6, 10, 1) == (0.7, 0.7)  # the empty piece at 10 is left out
+    assert probs.over(20, 25, 2) is None
+    assert probs.mean(0, 10, 1) == 0.35 and probs.mean(11, 14, 2) == 0.5 and probs.mean(15, 20, 0) is None
 
 
 def test_tagger_features_name_each_span_in_tenths() -> None:

@@ -10,19 +10,13 @@ whose probability falls under the model's threshold is dropped ('the plan, he sa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-import numpy as np
 
 from newsaudit.analysis.content_bounds import tokens, word_class
-from newsaudit.document import Attribution, Document, Span
+from newsaudit.analysis.role_probabilities import RoleProbabilities, tenths
+from newsaudit.document import Attribution
 from newsaudit.models.linear import LinearModel
-
-if TYPE_CHECKING:
-    from newsaudit.models.audit_model import AuditModel
 
 WEIGHTS = Path(__file__).resolve().parent.parent / "models" / "relation-filter" / "weights.json.gz"
 
@@ -30,38 +24,6 @@ _QUOTES = ('"', "“", "”")
 _NEGATIONS = frozenset(["not", "never", "didn’t", "didn't", "n’t", "n't"])
 _CONTENT_FIRST = frozenset(["that", "to", "whether", "if", "how", "what", "the", "a"])
 _VERB_CLASSES = frozenset(["aux", "past", "cue"])
-
-
-@dataclass(frozen=True)
-class RoleProbabilities:
-    """The role tagger's output over one text: word-piece offsets [n, 2] and tag probabilities [n, 7] (O, then B and
-    I of Source, Cue and Content)."""
-
-    offsets: np.ndarray
-    roles: np.ndarray
-
-    @classmethod
-    def of(cls, offsets: Sequence[tuple[int, int]], roles: np.ndarray) -> RoleProbabilities:
-        return cls(np.asarray(offsets, dtype=np.int64).reshape(-1, 2), roles)
-
-    def over(self, span: Span | None, role: int) -> tuple[float, float] | None:
-        """Mean and max probability of `role` (0 Source, 1 Cue, 2 Content) over the word pieces in `span`."""
-        if span is None:
-            return None
-        starts, ends = self.offsets[:, 0], self.offsets[:, 1]
-        inside = (starts < span.end) & (ends > span.start) & (ends > starts)
-        if not inside.any():
-            return None
-        p = self.roles[inside][:, 1 + 2 * role] + self.roles[inside][:, 2 + 2 * role]
-        return float(p.mean()), float(p.max())
-
-
-def role_probabilities(doc: Document, model: AuditModel) -> RoleProbabilities:
-    """The role tagger's output over a Document (computed once per Document for every model step)."""
-    from newsaudit.models.audit_model import document_output
-
-    out = document_output(doc, model)
-    return RoleProbabilities.of(out.tokens.offsets, out.roles)
 
 
 def _tagger_features(att: Attribution, probs: RoleProbabilities) -> list[str]:
@@ -72,11 +34,11 @@ def _tagger_features(att: Attribution, probs: RoleProbabilities) -> list[str]:
         ("c", 1, att.cue),
         ("t", 2, att.content),
     ):
-        got = probs.over(span, role)
+        got = probs.over(span.start, span.end, role) if span is not None else None
         if got is None:
             feats.append(f"p{name}=none")
             continue
-        mean, top = min(9, int(got[0] * 10)), min(9, int(got[1] * 10))
+        mean, top = tenths(got[0]), tenths(got[1])
         feats += [f"p{name}={mean}", f"p{name}max={top}", f"op{name}={att.origin}|{mean}"]
     return feats
 

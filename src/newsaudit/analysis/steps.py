@@ -174,7 +174,8 @@ class RelationFilterStep:
     model_dir: str | None = None
 
     def __call__(self, doc: Document) -> None:
-        from newsaudit.analysis.relation_filter import load_filter, role_probabilities
+        from newsaudit.analysis.relation_filter import load_filter
+        from newsaudit.analysis.role_probabilities import role_probabilities
         from newsaudit.models.audit_model import load_model
 
         probs = role_probabilities(doc, load_model(self.model_dir))

@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsaudit.analysis.relation_filter import RelationFilter, RoleProbabilities, relation_features
+from newsaudit.analysis.relation_filter import RelationFilter, relation_features
+from newsaudit.analysis.role_probabilities import RoleProbabilities
 from newsaudit.document import Attribution
 from newsaudit.evaluation.brat import Article, relations_from_document
 from newsaudit.evaluation.metrics import role_score
@@ -44,7 +45,7 @@ def predict(
     articles: Sequence[Article], model_dir: str | None
 ) -> tuple[list[list[Attribution]], list[RoleProbabilities]]:
     """The pipeline's relations (up to source-bounds) and the role tagger's output, for each article."""
-    from newsaudit.analysis.relation_filter import role_probabilities
+    from newsaudit.analysis.role_probabilities import role_probabilities
     from newsaudit.document import Document
     from newsaudit.models.audit_model import load_model
 

@@ -1,0 +1,68 @@
+"""The role tagger's probabilities over a text, for the learned attribution steps to read per span or per word."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from newsaudit.document import Document
+    from newsaudit.models.audit_model import AuditModel
+
+
+@dataclass(frozen=True)
+class RoleProbabilities:
+    """Word-piece offsets [n, 2] (zero-width special pieces left out) and the probability of each role over them
+    [n, 3] (Source, Cue, Content: the B and I tags summed)."""
+
+    offsets: np.ndarray
+    roles: np.ndarray
+    _starts: list[int] = field(init=False, repr=False, compare=False)
+    _cumulative: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_starts", self.offsets[:, 0].tolist())
+        cumulative = np.zeros((len(self.roles) + 1, 3))
+        cumulative[1:] = np.cumsum(self.roles, axis=0)
+        object.__setattr__(self, "_cumulative", cumulative)
+
+    @classmethod
+    def of(cls, offsets: Sequence[tuple[int, int]], tags: np.ndarray) -> RoleProbabilities:
+        """From the tagger's offsets and its 7 tag probabilities per word piece (O, then B/I of each role)."""
+        off = np.asarray(offsets, dtype=np.int64).reshape(-1, 2)
+        keep = off[:, 1] > off[:, 0]
+        tags = np.asarray(tags)[keep]
+        return cls(off[keep], tags[:, 1:7:2] + tags[:, 2:7:2])
+
+    def over(self, start: int, end: int, role: int) -> tuple[float, float] | None:
+        """Mean and max probability of `role` (0 Source, 1 Cue, 2 Content) over the word pieces touching
+        text[start:end], or None when none does."""
+        inside = (self.offsets[:, 0] < end) & (self.offsets[:, 1] > start)
+        if not inside.any():
+            return None
+        p = self.roles[inside, role]
+        return float(p.mean()), float(p.max())
+
+    def mean(self, start: int, end: int, role: int) -> float | None:
+        """Mean probability of `role` over the word pieces starting in text[start:end] (fast: for every word)."""
+        lo, hi = bisect.bisect_left(self._starts, start), bisect.bisect_left(self._starts, end)
+        if hi <= lo:
+            return None
+        return float((self._cumulative[hi, role] - self._cumulative[lo, role]) / (hi - lo))
+
+
+def role_probabilities(doc: Document, model: AuditModel) -> RoleProbabilities:
+    """The role tagger's output over a Document (computed once per Document for every model step)."""
+    from newsaudit.models.audit_model import document_output
+
+    out = document_output(doc, model)
+    return RoleProbabilities.of(out.tokens.offsets, out.roles)
+
+
+def tenths(p: float) -> int:
+    """A probability as a feature value: its tenth, 0 to 9."""
+    return min(9, int(p * 10))
