@@ -130,3 +130,19 @@ def test_the_step_runs_after_the_model_attributions() -> None:
 def test_shipped_model(text: str, cue: str, content: str, expected: str) -> None:
     (out,) = load_bounds().trim(text, [_attribution(text, cue, content)])
     assert out.content.text == expected
+
+
+def test_tagger_features_name_the_kept_word_the_next_word_and_the_tail() -> None:
+    import numpy as np
+
+    from newsaudit.analysis.role_probabilities import RoleProbabilities
+
+    text = "He praised the plan, which failed."
+    words = [(m.start(), m.end()) for m in __import__("re").finditer(r"\w+", text)]
+    tags = np.zeros((len(words), 7))
+    tags[:, 5] = [0.0, 0.0, 0.85, 0.85, 0.25, 0.45]  # B-Content: "the plan" sure, ", which failed" not
+    probs = RoleProbabilities.of(words, tags)
+    toks = tokens(text, text.index("the"), text.index("."))
+    found = {text[toks[0].start : b.cut]: f for b, f in boundary_features(text, toks, (3, 10), "rules", probs=probs)}
+    assert {"pk=8", "pn=2", "ptail=3", "pkn=8|2", "ppn=,|2"} <= set(found["the plan"])
+    assert not any(x.startswith("pk=") for _, f in boundary_features(text, toks, (3, 10), "rules") for x in f)

@@ -10,9 +10,11 @@ def _sources(doc: Document) -> dict[str, tuple[str, str | None]]:
 
 
 def test_isil_named_outlets(isil_doc: Document) -> None:
+    # the source may keep its description ("the Arabic television channel Al-Mayadeen"), as PolNeAR's sources do
     sources = _sources(isil_doc)
-    assert sources.get("Al-Mayadeen") == ("named", "outlet")
-    assert sources.get("The Daily Mirror") == ("named", "outlet")
+    for outlet in ("Al-Mayadeen", "The Daily Mirror"):
+        typed = {kind for text, kind in sources.items() if text.endswith(outlet)}
+        assert typed == {("named", "outlet")}, (outlet, sources)
 
 
 def test_isil_vague_sources(isil_doc: Document) -> None:
@@ -69,7 +71,7 @@ def test_harbour_exercises_every_layer(harbour_doc: Document) -> None:
         assert expected in kinds
     assert ("anonymous", None) in kinds
     sources = _sources(doc)
-    assert sources["Harbour TV"] == ("named", "outlet")
+    assert {kind for text, kind in sources.items() if text.endswith("Harbour TV")} == {("named", "outlet")}
     assert sources["A senior official who asked not to be named"][0] == "anonymous"
     assert any(q.unsourced for q in doc.quantities) and any(not q.unsourced for q in doc.quantities)
     assert doc.claims and any(c.attribution is not None for c in doc.claims)

@@ -97,3 +97,38 @@ def test_pronoun_sources_are_typed_on_the_final_spans(name: str) -> None:
         pytest.skip("PolNeAR dev is not available")
     doc = analyze(files[0].read_text(encoding="utf-8"))
     assert resolve_pronouns(doc.text, doc.attributions) == doc.attributions
+
+
+def _probs(text: str, source_words: set[str]):  # type: ignore[no-untyped-def]
+    """One word piece per word: P(Source) 0.9 for the words in `source_words`, else 0.1."""
+    import re
+
+    import numpy as np
+
+    from newsaudit.analysis.role_probabilities import RoleProbabilities
+
+    words = list(re.finditer(r"\S+", text))
+    tags = np.zeros((len(words), 7))
+    for k, m in enumerate(words):
+        tags[k, 1] = 0.9 if m.group() in source_words else 0.1
+    return RoleProbabilities.of([(m.start(), m.end()) for m in words], tags)
+
+
+def test_tagger_features_name_the_edge_token_and_its_outside_neighbour() -> None:
+    text = "Critics of the plan said it would fail."
+    att = _att(text, "the plan", "said", "it would fail")
+    probs = _probs(text, {"Critics", "of", "the", "plan"})
+    starts = {text[o:]: f for o, _, f in edge_candidates(text, att, "start", probs)}
+    assert {"pin=9", "pout=9", "pio=9|9"} <= set(starts["the plan said it would fail."])  # "the" in, "of" out
+    assert {"pin=9", "pout=none"} <= set(starts[text])  # "Critics" starts the line
+    ends = {text[:o]: f for o, _, f in edge_candidates(text, att, "end", probs)}
+    assert {"pin=9", "pout=9"} <= set(ends["Critics of the"])  # "the" in, "plan" out
+    assert {"pin=9", "pout=none"} <= set(ends["Critics of the plan"])  # the window stops short of the cue
+    assert not any(x.startswith("pin") for _, _, f in edge_candidates(text, att, "start") for x in f)
+
+
+def test_an_existential_there_never_starts_a_source() -> None:
+    text = "There’s a growing number of reports saying the port will close."
+    att = _att(text, "a growing number of reports", "saying", "the port will close")
+    starts = [text[o:].split()[0] for o, _, _ in edge_candidates(text, att, "start")]
+    assert "a" in starts and "There’s" not in starts

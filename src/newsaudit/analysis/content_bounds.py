@@ -2,7 +2,8 @@
 
 A linear model (`models/content-bounds/weights.json.gz`, fit by `python -m newsaudit.training.content_bounds`) scores
 each word boundary inside a one-fragment content ('criticised the NRA | in February', 'backed Ana Diaz |, a former
-mayor'); the content ends at the best boundary when its probability passes the model's threshold.
+mayor') from the words around it and the role tagger's probabilities; the content ends at the best boundary when its
+probability passes the model's threshold.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from newsaudit.analysis import lexicons
+from newsaudit.analysis.role_probabilities import RoleProbabilities, tenths
 from newsaudit.document import Attribution, Span
 from newsaudit.models.linear import LinearModel
 
@@ -62,6 +64,7 @@ _DETERMINERS = frozenset(
 )
 _PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you"])
 _VERB_CLASSES = frozenset(["aux", "past", "cue"])
+CONTENT = 2  # the role index of Content in RoleProbabilities
 
 
 class Token(NamedTuple):
@@ -140,9 +143,11 @@ def boundary_features(
     origin: str,
     other_cues: Sequence[int] = (),
     other_sources: Sequence[int] = (),
+    probs: RoleProbabilities | None = None,
 ) -> list[tuple[Boundary, list[str]]]:
     """Each boundary of the content `toks` with the binary features of ending there, given the relation's cue and
-    origin and where the other relations' cues and sources start."""
+    origin, where the other relations' cues and sources start, and the role tagger's output (`probs`; without it,
+    those features are left out)."""
     found = boundaries(toks)
     if not found:
         return []
@@ -163,6 +168,7 @@ def boundary_features(
     kind = "speech" if any(w in _SPEECH for w in cue_words) else "other"
     side = "none" if cue is None else ("cue_before" if cue[1] <= toks[0].start else "cue_after")
     n = len(toks)
+    word_p: dict[int, str] = {}  # each token's tenth, computed when a boundary first needs it
     out = []
     for b in found:
         if quotes_upto[b.kept] % 2:
@@ -216,32 +222,60 @@ def boundary_features(
             f"sentence_tail={sentence_tail}",
             f"sentence_tail_pw1={sentence_tail}|{punct}|{w1}",
         ]
+        if probs is not None:
+            feats += _tagger_features(toks, b, probs, word_p, punct)
         out.append((b, feats))
     return out
+
+
+def _tenths_or_none(p: float | None) -> str:
+    return "none" if p is None else str(tenths(p))
+
+
+def _tagger_features(
+    toks: Sequence[Token], b: Boundary, probs: RoleProbabilities, word_p: dict[int, str], punct: str
+) -> list[str]:
+    """How sure the role tagger is that the last kept word, the next word and the part cut off are content
+    (`word_p`: the tokens' tenths so far, shared by the content's boundaries)."""
+    for k in (b.kept, b.next):
+        if k not in word_p:
+            word_p[k] = _tenths_or_none(probs.mean(toks[k].start, toks[k].end, CONTENT))
+    pk, pn = word_p[b.kept], word_p[b.next]
+    pt = _tenths_or_none(probs.mean(toks[b.next].start, toks[-1].end, CONTENT))
+    return [f"pk={pk}", f"pn={pn}", f"ptail={pt}", f"pkn={pk}|{pn}", f"ppn={punct}|{pn}"]
 
 
 class ContentBounds(LinearModel):
     """The fitted boundary scorer: a cut is made where its probability passes `threshold`."""
 
-    def best_cut(self, text: str, attribution: Attribution, others: Sequence[Attribution] = ()) -> int | None:
-        """The char offset the content should end at, or None to keep it (`others`: the article's other relations)."""
+    def best_cut(
+        self,
+        text: str,
+        attribution: Attribution,
+        others: Sequence[Attribution] = (),
+        probs: RoleProbabilities | None = None,
+    ) -> int | None:
+        """The char offset the content should end at, or None to keep it (`others`: the article's other relations;
+        `probs`: the role tagger's output over `text`)."""
         content = attribution.content
         toks = tokens(text, content.start, content.end)
         cue = (attribution.cue.start, attribution.cue.end) if attribution.cue else None
         other_cues = [o.cue.start for o in others if o.cue and o is not attribution]
         other_sources = [o.source.span.start for o in others if o.source and o is not attribution]
         best, best_p = None, self.threshold
-        for b, feats in boundary_features(text, toks, cue, attribution.origin, other_cues, other_sources):
+        for b, feats in boundary_features(text, toks, cue, attribution.origin, other_cues, other_sources, probs):
             p = self.probability(feats)
             if p > best_p:
                 best, best_p = b.cut, p
         return best
 
-    def trim(self, text: str, attributions: Sequence[Attribution]) -> list[Attribution]:
+    def trim(
+        self, text: str, attributions: Sequence[Attribution], probs: RoleProbabilities | None = None
+    ) -> list[Attribution]:
         """The attributions with each one-fragment content cut at its best boundary, if any passes."""
         out = []
         for a in attributions:
-            cut = None if a.continuation else self.best_cut(text, a, attributions)
+            cut = None if a.continuation else self.best_cut(text, a, attributions, probs)
             if cut is not None:
                 a = replace(a, content=Span.of(text, a.content.start, cut))
             out.append(a)

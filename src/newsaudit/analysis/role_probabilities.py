@@ -22,10 +22,12 @@ class RoleProbabilities:
     offsets: np.ndarray
     roles: np.ndarray
     _starts: list[int] = field(init=False, repr=False, compare=False)
+    _ends: list[int] = field(init=False, repr=False, compare=False)
     _cumulative: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_starts", self.offsets[:, 0].tolist())
+        object.__setattr__(self, "_ends", self.offsets[:, 1].tolist())
         cumulative = np.zeros((len(self.roles) + 1, 3))
         cumulative[1:] = np.cumsum(self.roles, axis=0)
         object.__setattr__(self, "_cumulative", cumulative)
@@ -41,11 +43,12 @@ class RoleProbabilities:
     def over(self, start: int, end: int, role: int) -> tuple[float, float] | None:
         """Mean and max probability of `role` (0 Source, 1 Cue, 2 Content) over the word pieces touching
         text[start:end], or None when none does."""
-        inside = (self.offsets[:, 0] < end) & (self.offsets[:, 1] > start)
-        if not inside.any():
+        # pieces are sorted and do not overlap: those touching the range are a slice
+        lo, hi = bisect.bisect_right(self._ends, start), bisect.bisect_left(self._starts, end)
+        if hi <= lo:
             return None
-        p = self.roles[inside, role]
-        return float(p.mean()), float(p.max())
+        mean = (self._cumulative[hi, role] - self._cumulative[lo, role]) / (hi - lo)
+        return float(mean), float(self.roles[lo:hi, role].max())
 
     def mean(self, start: int, end: int, role: int) -> float | None:
         """Mean probability of `role` over the word pieces starting in text[start:end] (fast: for every word)."""
@@ -56,11 +59,16 @@ class RoleProbabilities:
 
 
 def role_probabilities(doc: Document, model: AuditModel) -> RoleProbabilities:
-    """The role tagger's output over a Document (computed once per Document for every model step)."""
+    """The role tagger's output over a Document (computed once per model output, for every model step)."""
     from newsaudit.models.audit_model import document_output
 
     out = document_output(doc, model)
-    return RoleProbabilities.of(out.tokens.offsets, out.roles)
+    key = ("newsaudit.role_probabilities", str(model.model_dir))
+    cached = doc.cache.get(key)
+    if cached is None or cached[0] is not out:
+        cached = (out, RoleProbabilities.of(out.tokens.offsets, out.roles))
+        doc.cache[key] = cached
+    return cached[1]
 
 
 def tenths(p: float) -> int:

@@ -141,11 +141,15 @@ class ContentBounder:
     requires: tuple[str, ...] = ("attributions",)
     assigns: tuple[str, ...] = ("attributions",)
     weights: str | None = None
+    model_dir: str | None = None
 
     def __call__(self, doc: Document) -> None:
         from newsaudit.analysis.content_bounds import load_bounds
+        from newsaudit.analysis.role_probabilities import role_probabilities
+        from newsaudit.models.audit_model import load_model
 
-        doc.attributions = load_bounds(self.weights).trim(doc.text, doc.attributions)
+        probs = role_probabilities(doc, load_model(self.model_dir))
+        doc.attributions = load_bounds(self.weights).trim(doc.text, doc.attributions, probs)
 
 
 @dataclass
@@ -156,11 +160,15 @@ class SourceBounder:
     requires: tuple[str, ...] = ("attributions", "metadata")
     assigns: tuple[str, ...] = ("attributions",)
     folder: str | None = None
+    model_dir: str | None = None
 
     def __call__(self, doc: Document) -> None:
+        from newsaudit.analysis.role_probabilities import role_probabilities
         from newsaudit.analysis.source_bounds import load_source_bounds
+        from newsaudit.models.audit_model import load_model
 
-        doc.attributions = load_source_bounds(self.folder).apply(doc.text, doc.attributions, doc.outlet)
+        probs = role_probabilities(doc, load_model(self.model_dir))
+        doc.attributions = load_source_bounds(self.folder).apply(doc.text, doc.attributions, doc.outlet, probs)
 
 
 @dataclass

@@ -36,16 +36,16 @@ def merge_windows(n_tokens: int, spans: Sequence[tuple[int, int]], values: Seque
     if not values:
         return np.zeros((0,), dtype=np.float32)
     tail = values[0].shape[1:]
-    total = np.zeros((n_tokens, *tail), dtype=np.float64)
-    weight = np.zeros((n_tokens,), dtype=np.float64)
+    total = np.zeros((n_tokens, *tail), dtype=np.float32)
+    weight = np.zeros((n_tokens,), dtype=np.float32)
     for (start, end), val in zip(spans, values, strict=True):
         n = end - start
         pos = np.arange(n)
-        w = np.minimum(pos + 1, n - pos).astype(np.float64)
-        w = np.minimum(w, 32.0)  # flat in the interior
+        w = np.minimum(np.minimum(pos + 1, n - pos), 32).astype(np.float32)  # flat in the interior
         total[start:end] += val * w.reshape(-1, *([1] * len(tail)))
         weight[start:end] += w
-    return (total / np.maximum(weight, 1e-9).reshape(-1, *([1] * len(tail)))).astype(np.float32)
+    total /= np.maximum(weight, 1e-9).reshape(-1, *([1] * len(tail)))
+    return total
 
 
 def runs(flags: Sequence[bool] | np.ndarray) -> list[tuple[int, int]]:

@@ -252,8 +252,8 @@ def _pair_hash(a: str, b: str) -> int:
 def _gram_hashes(text: str) -> list[int]:
     """crc32 of every word 1-2-gram and in-word character 2-5-gram of a sentence, with repeats."""
     words = _WORD.findall(text.lower())
-    flat = [h for w in words for h in _word_hashes(w)]
-    flat += [_pair_hash(a, b) for a, b in itertools.pairwise(words)]
+    flat = list(itertools.chain.from_iterable(map(_word_hashes, words)))
+    flat += itertools.starmap(_pair_hash, itertools.pairwise(words))
     return flat
 
 

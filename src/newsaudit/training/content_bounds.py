@@ -27,6 +27,7 @@ from newsaudit.evaluation.splits import polnear_is_tune
 
 if TYPE_CHECKING:
     from newsaudit.analysis.pipeline import Pipeline
+    from newsaudit.analysis.role_probabilities import RoleProbabilities
 
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 PIPELINE = ("newsaudit.segment.v1", "newsaudit.attribution_rules.v1", "newsaudit.attribution_model.v1")
@@ -60,19 +61,32 @@ def build_pipeline(model_dir: str | None, names: Sequence[str] = PIPELINE) -> Pi
     return Pipeline(steps)
 
 
-def predict_attributions(
+def predict_with_roles(
     articles: Sequence[Article], model_dir: str | None, names: Sequence[str] = PIPELINE
-) -> list[list[Attribution]]:
-    """The attributions of the pipeline made of the steps `names` (default: up to the model's), for each article."""
+) -> tuple[list[list[Attribution]], list[RoleProbabilities]]:
+    """The attributions of the pipeline made of the steps `names` and the role tagger's output, for each article."""
+    from newsaudit.analysis.role_probabilities import role_probabilities
     from newsaudit.document import Document
+    from newsaudit.models.audit_model import load_model
 
-    pipeline = build_pipeline(model_dir, names)
-    return [pipeline(Document(text=a.text)).attributions for a in articles]
+    pipeline, model = build_pipeline(model_dir, names), load_model(model_dir)
+    predicted, roles = [], []
+    for a in articles:
+        doc = pipeline(Document(text=a.text))
+        predicted.append(doc.attributions)
+        roles.append(role_probabilities(doc, model))
+    return predicted, roles
 
 
-def candidates(articles: Sequence[Article], predicted: Sequence[Sequence[Attribution]]) -> list[Candidate]:
-    """Every boundary inside every one-fragment predicted content, labelled from the gold contents."""
+def candidates(
+    articles: Sequence[Article],
+    predicted: Sequence[Sequence[Attribution]],
+    roles: Sequence[RoleProbabilities | None] | None = None,
+) -> list[Candidate]:
+    """Every boundary inside every one-fragment predicted content, labelled from the gold contents (`roles`: the
+    role tagger's output over each article, for its features)."""
     out = []
+    roles = roles if roles is not None else [None] * len(articles)
     for ai, (article, attributions) in enumerate(zip(articles, predicted, strict=True)):
         gold = [frags[0] for rel in article.relations for frags in rel.content if len(frags) == 1]
         for ri, a in enumerate(attributions):
@@ -85,7 +99,8 @@ def candidates(articles: Sequence[Article], predicted: Sequence[Sequence[Attribu
             cue = (a.cue.start, a.cue.end) if a.cue else None
             other_cues = [o.cue.start for k, o in enumerate(attributions) if o.cue and k != ri]
             other_sources = [o.source.span.start for k, o in enumerate(attributions) if o.source and k != ri]
-            for b, feats in boundary_features(article.text, toks, cue, a.origin, other_cues, other_sources):
+            feats_of = boundary_features(article.text, toks, cue, a.origin, other_cues, other_sources, roles[ai])
+            for b, feats in feats_of:
                 out.append(Candidate(ai, ri, b.cut, feats, int(b.cut == target)))
     return out
 
@@ -173,8 +188,9 @@ attribution step (`newsaudit.content_bounds.v1`); `--no-models` leaves it out wi
 from the package lexicons (auxiliary, past tense, reporting verb, time word, determiner, pronoun), whether a verb
 comes before / after, lengths before / after (bucketed), the content's first word, the cue's last word and whether
 it is a speech verb, the cue's side, whether another relation's cue
-or source starts in the part cut off, whether a sentence ends there, and the relation's origin (rules / model), with
-a few conjunctions of these.
+or source starts in the part cut off, whether a sentence ends there, the relation's origin (rules / model), and how
+sure the role tagger is that the last kept word, the next word and the part cut off are content (tenths of its mean
+probability; `analysis.role_probabilities`), with a few conjunctions of these.
 
 **Data.** PolNeAR train (`polnear/train`, first annotator per article), {report["fit_articles"]} articles outside the
 tune split (`newsaudit.evaluation.splits.polnear_is_tune`) to fit, {report["tune_articles"]} tune articles to score.
@@ -211,12 +227,12 @@ def main() -> None:
     args = parser.parse_args()
     t0 = time.perf_counter()
     fit_articles, tune_articles = polnear_train(args.data)
-    fit_pred = predict_attributions(fit_articles, args.model_dir)
-    tune_pred = predict_attributions(tune_articles, args.model_dir)
-    cands = candidates(fit_articles, fit_pred)
+    fit_pred, fit_roles = predict_with_roles(fit_articles, args.model_dir)
+    tune_pred, tune_roles = predict_with_roles(tune_articles, args.model_dir)
+    cands = candidates(fit_articles, fit_pred, fit_roles)
     cv = cross_validate(fit_articles, fit_pred, cands, args.c, args.folds)
     model = fit(cands, args.c)
-    tune_cands = candidates(tune_articles, tune_pred)
+    tune_cands = candidates(tune_articles, tune_pred, tune_roles)
     tune_probs = [model.probability(c.features) for c in tune_cands]
     tune = {t: content_score(tune_articles, tune_pred, tune_cands, tune_probs, t) for t in THRESHOLDS}
     # the tune split decides, as for every PolNeAR choice; the CV over the 9x larger fit split steadies it

@@ -25,7 +25,7 @@ from newsaudit.analysis.role_probabilities import RoleProbabilities
 from newsaudit.document import Attribution
 from newsaudit.evaluation.brat import Article, relations_from_document
 from newsaudit.evaluation.metrics import role_score
-from newsaudit.training.content_bounds import PIPELINE, build_pipeline, polnear_train
+from newsaudit.training.content_bounds import PIPELINE, polnear_train, predict_with_roles
 
 THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 STEPS = (*PIPELINE, "newsaudit.content_bounds.v1", "newsaudit.source_bounds.v1")
@@ -39,23 +39,6 @@ class Example:
     relation: int
     features: list[str]
     label: int
-
-
-def predict(
-    articles: Sequence[Article], model_dir: str | None
-) -> tuple[list[list[Attribution]], list[RoleProbabilities]]:
-    """The pipeline's relations (up to source-bounds) and the role tagger's output, for each article."""
-    from newsaudit.analysis.role_probabilities import role_probabilities
-    from newsaudit.document import Document
-    from newsaudit.models.audit_model import load_model
-
-    pipeline, model = build_pipeline(model_dir, STEPS), load_model(model_dir)
-    predicted, roles = [], []
-    for a in articles:
-        doc = pipeline(Document(text=a.text))
-        predicted.append(doc.attributions)
-        roles.append(role_probabilities(doc, model))
-    return predicted, roles
 
 
 def examples(
@@ -195,8 +178,8 @@ def main() -> None:
     args = parser.parse_args()
     t0 = time.perf_counter()
     fit_articles, tune_articles = polnear_train(args.data)
-    fit_pred, fit_roles = predict(fit_articles, args.model_dir)
-    tune_pred, tune_roles = predict(tune_articles, args.model_dir)
+    fit_pred, fit_roles = predict_with_roles(fit_articles, args.model_dir, STEPS)
+    tune_pred, tune_roles = predict_with_roles(tune_articles, args.model_dir, STEPS)
     exs = examples(fit_articles, fit_pred, fit_roles)
     cv = cross_validate(fit_articles, fit_pred, exs, args.c, args.folds)
     model = fit(exs, args.c)

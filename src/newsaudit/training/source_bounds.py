@@ -19,12 +19,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsaudit.analysis.role_probabilities import RoleProbabilities
 from newsaudit.analysis.source_bounds import edge_candidates, move_edge
 from newsaudit.document import Attribution
 from newsaudit.evaluation.brat import Article, relations_from_document
 from newsaudit.evaluation.metrics import role_score
 from newsaudit.models.linear import LinearModel
-from newsaudit.training.content_bounds import fit, polnear_train, predict_attributions
+from newsaudit.training.content_bounds import fit, polnear_train, predict_with_roles
 
 MARGINS = (0.0, 0.1, 0.2, 0.3)
 PIPELINE = (
@@ -48,10 +49,15 @@ class EdgeCandidate:
 
 
 def candidates(
-    articles: Sequence[Article], predicted: Sequence[Sequence[Attribution]], edge: str
+    articles: Sequence[Article],
+    predicted: Sequence[Sequence[Attribution]],
+    edge: str,
+    roles: Sequence[RoleProbabilities | None] | None = None,
 ) -> list[EdgeCandidate]:
-    """Every candidate `edge` ("start" or "end") of every predicted source, labelled from the gold sources."""
+    """Every candidate `edge` ("start" or "end") of every predicted source, labelled from the gold sources (`roles`:
+    the role tagger's output over each article, for its features)."""
     out = []
+    roles = roles if roles is not None else [None] * len(articles)
     for ai, (article, attributions) in enumerate(zip(articles, predicted, strict=True)):
         gold = [frags[0] for rel in article.relations for frags in rel.source if len(frags) == 1]
         for ri, a in enumerate(attributions):
@@ -61,7 +67,7 @@ def candidates(
             overlapping = [g for g in gold if g[0] < e and s < g[1]]
             target = max(overlapping, key=lambda g: min(e, g[1]) - max(s, g[0])) if overlapping else None
             want = None if target is None else target[0 if edge == "start" else 1]
-            for offset, current, feats in edge_candidates(article.text, a, edge):
+            for offset, current, feats in edge_candidates(article.text, a, edge, roles[ai]):
                 out.append(EdgeCandidate(ai, ri, offset, current, feats, int(offset == want)))
     return out
 
@@ -114,16 +120,16 @@ def cv_probabilities(articles: Sequence[Article], cands: Sequence[EdgeCandidate]
     return probs
 
 
+Split = tuple[Sequence[Article], list[list[Attribution]], list[RoleProbabilities]]
+
+
 def train_edge(
-    edge: str,
-    fit_set: tuple[Sequence[Article], list[list[Attribution]]],
-    tune_set: tuple[Sequence[Article], list[list[Attribution]]],
-    c: float,
-    k: int,
+    edge: str, fit_set: Split, tune_set: Split, c: float, k: int
 ) -> tuple[LinearModel, dict, list[list[Attribution]], list[list[Attribution]]]:  # type: ignore[type-arg]
-    """Fit one edge's scorer, choose its margin, and return it with its report and both sets' moved attributions."""
-    (fa, fp), (ta, tp) = fit_set, tune_set
-    cands, tune_cands = candidates(fa, fp, edge), candidates(ta, tp, edge)
+    """Fit one edge's scorer, choose its margin, and return it with its report and both sets' moved attributions
+    (each set: its articles, their predicted attributions and the role tagger's output over them)."""
+    (fa, fp, fr), (ta, tp, tr) = fit_set, tune_set
+    cands, tune_cands = candidates(fa, fp, edge, fr), candidates(ta, tp, edge, tr)
     cv_probs = cv_probabilities(fa, cands, c, k)
     model = fit(cands, c)  # type: ignore[arg-type]
     tune_probs = [model.probability(cand.features) for cand in tune_cands]
@@ -182,7 +188,9 @@ than the chosen margin. The end moves first, then the start ('calculations by | 
 
 **Features** (`start_features`, `end_features`): the token at the edge and its neighbours, their shapes and word
 classes, how far the candidate is from the current edge, whether a comma or a verb lies in between, the cue's last
-word and side, and the relation's origin (rules / model), with a few conjunctions.
+word and side, the relation's origin (rules / model), and how sure the role tagger is that the edge token and its
+outside neighbour are source (tenths of its mean probability; `analysis.role_probabilities`), with a few
+conjunctions. An existential "there" never starts a source.
 
 **Data.** PolNeAR train (first annotator per article): the articles outside the tune split
 (`newsaudit.evaluation.splits.polnear_is_tune`) to fit, the tune articles to score. Examples are the shipped
@@ -210,11 +218,13 @@ def main() -> None:
     args = parser.parse_args()
     t0 = time.perf_counter()
     fit_articles, tune_articles = polnear_train(args.data)
-    fit_set = (fit_articles, predict_attributions(fit_articles, args.model_dir, PIPELINE))
-    tune_set = (tune_articles, predict_attributions(tune_articles, args.model_dir, PIPELINE))
-    end, end_report, fit_moved, tune_moved = train_edge("end", fit_set, tune_set, args.c, args.folds)
+    fit_pred, fit_roles = predict_with_roles(fit_articles, args.model_dir, PIPELINE)
+    tune_pred, tune_roles = predict_with_roles(tune_articles, args.model_dir, PIPELINE)
+    end, end_report, fit_moved, tune_moved = train_edge(
+        "end", (fit_articles, fit_pred, fit_roles), (tune_articles, tune_pred, tune_roles), args.c, args.folds
+    )
     start, start_report, _, _ = train_edge(
-        "start", (fit_articles, fit_moved), (tune_articles, tune_moved), args.c, args.folds
+        "start", (fit_articles, fit_moved, fit_roles), (tune_articles, tune_moved, tune_roles), args.c, args.folds
     )
     seconds = round(time.perf_counter() - t0)
     reports = {"end": end_report, "start": start_report}
