@@ -17,7 +17,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from newsaudit.analysis.content_bounds import ContentBounds, boundary_features, tokens
 from newsaudit.document import Attribution
@@ -105,22 +105,46 @@ def candidates(
     return out
 
 
-def fit(cands: Sequence[Candidate], c: float, min_weight: float = 0.02) -> ContentBounds:
-    """A logistic regression over the candidates' binary features, as a weight table (threshold set later).
+class Labelled(Protocol):
+    """A training example of the PolNeAR post-processing models: binary features and a 0/1 label."""
 
-    Weights under `min_weight` are dropped (on tune, 0.02 keeps a sixth of them at the same F1)."""
+    features: list[str]
+    label: int
+
+
+def fit_weights(examples: Sequence[Labelled], c: float, min_weight: float = 0.02) -> tuple[dict[str, float], float]:
+    """A logistic regression over the examples' binary features, as a weight table and an intercept.
+
+    Weights under `min_weight` are dropped (on tune, 0.02 keeps a sixth of the content-bounds weights at the same
+    F1)."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
     vec = DictVectorizer()
-    x = vec.fit_transform([dict.fromkeys(cand.features, 1) for cand in cands])
-    clf = LogisticRegression(C=c, max_iter=3000).fit(x, [cand.label for cand in cands])
+    x = vec.fit_transform([dict.fromkeys(ex.features, 1) for ex in examples])
+    clf = LogisticRegression(C=c, max_iter=3000).fit(x, [ex.label for ex in examples])
     weights = {
         name: round(float(w), 4)
         for name, w in zip(vec.get_feature_names_out(), clf.coef_[0], strict=True)
         if abs(w) >= min_weight
     }
-    return ContentBounds(weights, float(clf.intercept_[0]), 0.5)
+    return weights, float(clf.intercept_[0])
+
+
+def fit(cands: Sequence[Candidate], c: float, min_weight: float = 0.02) -> ContentBounds:
+    """The boundary scorer fit on the candidates (threshold set later)."""
+    return ContentBounds(*fit_weights(cands, c, min_weight), 0.5)
+
+
+def training_arguments(description: str | None, out: str) -> argparse.ArgumentParser:
+    """The command line the three PolNeAR post-processing trainers share (`out`: the default model folder)."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--out", type=Path, default=Path(out))
+    parser.add_argument("--model-dir", help="model folder of the role tagger (default: the shipped one)")
+    parser.add_argument("--c", type=float, default=0.3, help="inverse L2 strength of the logistic regression(s)")
+    parser.add_argument("--folds", type=int, default=4)
+    return parser
 
 
 def content_score(
@@ -218,13 +242,7 @@ probabilities near the threshold.
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
-    parser.add_argument("--out", type=Path, default=Path("src/newsaudit/models/content-bounds"))
-    parser.add_argument("--model-dir", help="model folder of the role tagger (default: the shipped one)")
-    parser.add_argument("--c", type=float, default=0.3, help="inverse L2 strength of the logistic regression")
-    parser.add_argument("--folds", type=int, default=4)
-    args = parser.parse_args()
+    args = training_arguments(__doc__, "src/newsaudit/models/content-bounds").parse_args()
     t0 = time.perf_counter()
     fit_articles, tune_articles = polnear_train(args.data)
     fit_pred, fit_roles = predict_with_roles(fit_articles, args.model_dir)

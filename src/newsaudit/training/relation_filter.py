@@ -12,7 +12,6 @@ content exact F1). Dev is not read.
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 import zlib
@@ -25,7 +24,13 @@ from newsaudit.analysis.role_probabilities import RoleProbabilities
 from newsaudit.document import Attribution
 from newsaudit.evaluation.brat import Article, relations_from_document
 from newsaudit.evaluation.metrics import role_score
-from newsaudit.training.content_bounds import PIPELINE, polnear_train, predict_with_roles
+from newsaudit.training.content_bounds import (
+    PIPELINE,
+    fit_weights,
+    polnear_train,
+    predict_with_roles,
+    training_arguments,
+)
 
 THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 STEPS = (*PIPELINE, "newsaudit.content_bounds.v1", "newsaudit.source_bounds.v1")
@@ -84,19 +89,8 @@ def target_scores(
 
 
 def fit(exs: Sequence[Example], c: float, min_weight: float = 0.02) -> RelationFilter:
-    """A logistic regression over the examples' binary features, as a weight table (threshold set later)."""
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    vec = DictVectorizer()
-    x = vec.fit_transform([dict.fromkeys(ex.features, 1) for ex in exs])
-    clf = LogisticRegression(C=c, max_iter=3000).fit(x, [ex.label for ex in exs])
-    weights = {
-        name: round(float(w), 4)
-        for name, w in zip(vec.get_feature_names_out(), clf.coef_[0], strict=True)
-        if abs(w) >= min_weight
-    }
-    return RelationFilter(weights, float(clf.intercept_[0]), 0.5)
+    """The relation scorer fit on the examples (threshold set later)."""
+    return RelationFilter(*fit_weights(exs, c, min_weight), 0.5)
 
 
 def cross_validate(
@@ -169,13 +163,7 @@ attributions score low.
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
-    parser.add_argument("--out", type=Path, default=Path("src/newsaudit/models/relation-filter"))
-    parser.add_argument("--model-dir", help="model folder of the role tagger (default: the shipped one)")
-    parser.add_argument("--c", type=float, default=0.3, help="inverse L2 strength of the logistic regression")
-    parser.add_argument("--folds", type=int, default=4)
-    args = parser.parse_args()
+    args = training_arguments(__doc__, "src/newsaudit/models/relation-filter").parse_args()
     t0 = time.perf_counter()
     fit_articles, tune_articles = polnear_train(args.data)
     fit_pred, fit_roles = predict_with_roles(fit_articles, args.model_dir, STEPS)

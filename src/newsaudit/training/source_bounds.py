@@ -11,7 +11,6 @@ which are never fit on. The start model learns from sources whose ends the end m
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 import zlib
@@ -25,7 +24,7 @@ from newsaudit.document import Attribution
 from newsaudit.evaluation.brat import Article, relations_from_document
 from newsaudit.evaluation.metrics import role_score
 from newsaudit.models.linear import LinearModel
-from newsaudit.training.content_bounds import fit, polnear_train, predict_with_roles
+from newsaudit.training.content_bounds import fit_weights, polnear_train, predict_with_roles, training_arguments
 
 MARGINS = (0.0, 0.1, 0.2, 0.3)
 PIPELINE = (
@@ -113,7 +112,7 @@ def cv_probabilities(articles: Sequence[Article], cands: Sequence[EdgeCandidate]
     fold = [zlib.crc32(articles[cand.article].name.encode()) % k for cand in cands]
     probs = [0.0] * len(cands)
     for f in range(k):
-        model = fit([cand for cand, g in zip(cands, fold, strict=True) if g != f], c)  # type: ignore[arg-type]
+        model = LinearModel(*fit_weights([cand for cand, g in zip(cands, fold, strict=True) if g != f], c), 0.5)
         for i, cand in enumerate(cands):
             if fold[i] == f:
                 probs[i] = model.probability(cand.features)
@@ -131,7 +130,7 @@ def train_edge(
     (fa, fp, fr), (ta, tp, tr) = fit_set, tune_set
     cands, tune_cands = candidates(fa, fp, edge, fr), candidates(ta, tp, edge, tr)
     cv_probs = cv_probabilities(fa, cands, c, k)
-    model = fit(cands, c)  # type: ignore[arg-type]
+    model = LinearModel(*fit_weights(cands, c), 0.5)
     tune_probs = [model.probability(cand.features) for cand in tune_cands]
     cv = {m: source_f1(fa, moved(fa, fp, edge, moves(cands, cv_probs, m))) for m in MARGINS}
     tune = {m: source_f1(ta, moved(ta, tp, edge, moves(tune_cands, tune_probs, m))) for m in MARGINS}
@@ -209,13 +208,7 @@ End-to-end figures: `newsaudit eval polnear --data ../shared/data [--split tune|
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
-    parser.add_argument("--out", type=Path, default=Path("src/newsaudit/models/source-bounds"))
-    parser.add_argument("--model-dir", help="model folder of the role tagger (default: the shipped one)")
-    parser.add_argument("--c", type=float, default=0.3, help="inverse L2 strength of the logistic regressions")
-    parser.add_argument("--folds", type=int, default=4)
-    args = parser.parse_args()
+    args = training_arguments(__doc__, "src/newsaudit/models/source-bounds").parse_args()
     t0 = time.perf_counter()
     fit_articles, tune_articles = polnear_train(args.data)
     fit_pred, fit_roles = predict_with_roles(fit_articles, args.model_dir, PIPELINE)
