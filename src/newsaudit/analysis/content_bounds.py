@@ -31,7 +31,7 @@ _WORD_START = re.compile(r"[\w$]")
 _SENTENCE_END = re.compile(r"[.?!][\"”’]?\s+[A-Z“\"]")
 # punctuation a content never ends on when it is cut before the next word
 _SKIPPED = frozenset({",", ";", ":", "—", "–", "-", "(", "--"})
-_QUOTES = ('"', "“", "”")
+QUOTES = ('"', "“", "”")
 _FIRST_WORDS = frozenset(
     ["that", "to", "whether", "if", "how", "what", "why", "when", "who", "a", "an", "the", "his", "her", "their", "its"]
 )
@@ -63,7 +63,7 @@ _DETERMINERS = frozenset(
     ["the", "a", "an", "his", "her", "their", "its", "our", "my", "this", "that", "these", "those"]
 )
 _PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you"])
-_VERB_CLASSES = frozenset(["aux", "past", "cue"])
+VERB_CLASSES = frozenset(["aux", "past", "cue"])  # the word classes that count as a verb
 CONTENT = 2  # the role index of Content in RoleProbabilities
 
 
@@ -110,8 +110,9 @@ def _suffix(word: str) -> str:
     return "-"
 
 
-def _bucket(n: int) -> str:
-    for top in (1, 2, 3, 5, 8, 12, 20, 35):
+def bucket(n: int, tops: Sequence[int] = (1, 2, 3, 5, 8, 12, 20, 35)) -> str:
+    """A count as a feature value: the first of `tops` it does not exceed, or "more"."""
+    for top in tops:
         if n <= top:
             return str(top)
     return "more"
@@ -156,13 +157,13 @@ def boundary_features(
     sources_inside = [c for c in other_sources if start <= c < end]
     last_sentence_end = max((m.start() for m in _SENTENCE_END.finditer(text, start, end)), default=-1)
     lower = [t.text.lower() for t in toks]
-    verb = [word_class(w) in _VERB_CLASSES for w in lower]
+    verb = [word_class(w) in VERB_CLASSES for w in lower]
     verb_upto = list(itertools.accumulate(verb, operator.or_))  # a verb among toks[: i + 1]
     verb_from = list(itertools.accumulate(reversed(verb), operator.or_))[::-1]  # a verb among toks[i:]
-    quotes_upto = list(itertools.accumulate(t.text in _QUOTES for t in toks))
+    quotes_upto = list(itertools.accumulate(t.text in QUOTES for t in toks))
     first = lower[0]
     if first not in _FIRST_WORDS:
-        first = "Q" if first in _QUOTES else ("Cap" if toks[0].text[:1].isupper() else "other")
+        first = "Q" if first in QUOTES else ("Cap" if toks[0].text[:1].isupper() else "other")
     cue_words = text[cue[0] : cue[1]].lower().split() if cue else []
     cue_head = cue_words[-1] if cue_words else "<none>"
     kind = "speech" if any(w in _SPEECH for w in cue_words) else "other"
@@ -190,8 +191,8 @@ def boundary_features(
             f"suf={suffix}",
             f"psuf={punct}|{w1}|{suffix}",
             f"w1w2={w1}|{w2}",
-            f"nb={_bucket(b.kept + 1)}",
-            f"na={_bucket(n - b.next)}",
+            f"nb={bucket(b.kept + 1)}",
+            f"na={bucket(n - b.next)}",
             f"first={first}",
             f"fw1={first}|{w1}",
             f"cue={cue_head}",

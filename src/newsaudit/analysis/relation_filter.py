@@ -13,17 +13,16 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from newsaudit.analysis.content_bounds import tokens, word_class
+from newsaudit.analysis.content_bounds import QUOTES, VERB_CLASSES, bucket, tokens, word_class
 from newsaudit.analysis.role_probabilities import RoleProbabilities, tenths
 from newsaudit.document import Attribution
 from newsaudit.models.linear import LinearModel
 
 WEIGHTS = Path(__file__).resolve().parent.parent / "models" / "relation-filter" / "weights.json.gz"
 
-_QUOTES = ('"', "“", "”")
 _NEGATIONS = frozenset(["not", "never", "didn’t", "didn't", "n’t", "n't"])
+_TOPS = (1, 2, 3, 5, 8, 12, 20, 35, 60)  # count buckets
 _CONTENT_FIRST = frozenset(["that", "to", "whether", "if", "how", "what", "the", "a"])
-_VERB_CLASSES = frozenset(["aux", "past", "cue"])
 
 
 def _tagger_features(att: Attribution, probs: RoleProbabilities) -> list[str]:
@@ -43,13 +42,6 @@ def _tagger_features(att: Attribution, probs: RoleProbabilities) -> list[str]:
     return feats
 
 
-def _bucket(n: int) -> str:
-    for top in (1, 2, 3, 5, 8, 12, 20, 35, 60):
-        if n <= top:
-            return str(top)
-    return "more"
-
-
 def _cue_features(text: str, att: Attribution) -> list[str]:
     """The cue's words and word classes, the word before it, and whether it sits inside a quotation."""
     o, cue = att.origin, att.cue
@@ -60,7 +52,7 @@ def _cue_features(text: str, att: Attribution) -> list[str]:
     before = text[max(0, cue.start - 30) : cue.start].lower().split()
     prev = before[-1] if before else "<s>"
     line_start = text.rfind("\n", 0, cue.start) + 1
-    quotes = sum(text.count(q, line_start, cue.start) for q in _QUOTES) + text.count("''", line_start, cue.start)
+    quotes = sum(text.count(q, line_start, cue.start) for q in QUOTES) + text.count("''", line_start, cue.start)
     full = cue.text.lower()
     return [
         f"cue={head}",
@@ -89,7 +81,7 @@ def _source_features(att: Attribution) -> list[str]:
         f"kind={src.kind}",
         f"sub={src.subtype}",
         f"okind={o}|{src.kind}",
-        f"nsrc={_bucket(len(words))}",
+        f"nsrc={bucket(len(words), _TOPS)}",
         f"srcref={src.refers_to is not None}",
         f"src1={words[0] if len(words) == 1 else '<multi>'}",
         f"srccap={src.span.text[:1].isupper()}",
@@ -106,21 +98,21 @@ def _content_features(text: str, att: Attribution) -> list[str]:
     o, c = att.origin, att.content
     words = [t.text.lower() for t in tokens(text, c.start, c.end)]
     first = words[0] if words else ""
-    first = first if first in _CONTENT_FIRST else ("Q" if first in _QUOTES else "other")
+    first = first if first in _CONTENT_FIRST else ("Q" if first in QUOTES else "other")
     line_start = text.rfind("\n", 0, c.start) + 1
     feats = [
-        f"nc={_bucket(len(words))}",
-        f"onc={o}|{_bucket(len(words))}",
+        f"nc={bucket(len(words), _TOPS)}",
+        f"onc={o}|{bucket(len(words), _TOPS)}",
         f"frag={min(len(att.continuation) + 1, 3)}",
         f"c1={first}",
-        f"cverb={any(word_class(w) in _VERB_CLASSES for w in words)}",
-        f"para_start={_bucket(c.start - line_start)}",
-        f"cq={any(q in text[max(0, c.start - 1) : c.start + 1] for q in _QUOTES)}",
+        f"cverb={any(word_class(w) in VERB_CLASSES for w in words)}",
+        f"para_start={bucket(c.start - line_start, _TOPS)}",
+        f"cq={any(q in text[max(0, c.start - 1) : c.start + 1] for q in QUOTES)}",
     ]
     if att.cue is not None:
         feats.append(f"cside={'before' if c.end <= att.cue.start else 'after'}")
         gap = c.start - att.cue.end if c.start >= att.cue.end else att.cue.start - c.end
-        feats.append(f"gap={_bucket(max(gap, 0))}")
+        feats.append(f"gap={bucket(max(gap, 0), _TOPS)}")
     return feats
 
 
@@ -132,7 +124,7 @@ def relation_features(
     o = att.origin
     feats = [f"origin={o}"]
     if o == "model":
-        feats.append(f"conf={min(9, int(att.confidence * 10))}")
+        feats.append(f"conf={tenths(att.confidence)}")
     feats += _cue_features(text, att) + _source_features(att) + _content_features(text, att)
     if probs is not None:
         feats += _tagger_features(att, probs)
@@ -146,7 +138,7 @@ def relation_features(
     shared = min(sum(1 for b in rest if b.content.overlaps(att.content)), 2)
     return [
         *feats,
-        f"linelen={_bucket(len(line.split()))}",
+        f"linelen={bucket(len(line.split()), _TOPS)}",
         f"firstline={line_start == 0}",
         f"nested={nested}",
         f"onested={o}|{nested}",

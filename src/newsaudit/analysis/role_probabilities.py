@@ -11,7 +11,6 @@ import numpy as np
 
 if TYPE_CHECKING:
     from newsaudit.document import Document
-    from newsaudit.models.audit_model import AuditModel
 
 
 @dataclass(frozen=True)
@@ -58,10 +57,12 @@ class RoleProbabilities:
         return float((self._cumulative[hi, role] - self._cumulative[lo, role]) / (hi - lo))
 
 
-def role_probabilities(doc: Document, model: AuditModel) -> RoleProbabilities:
-    """The role tagger's output over a Document (computed once per model output, for every model step)."""
-    from newsaudit.models.audit_model import document_output
+def role_probabilities(doc: Document, model_dir: str | None = None) -> RoleProbabilities:
+    """The role tagger's output over a Document, from the model in `model_dir` (default: the shipped one); computed
+    once per model output, for every model step."""
+    from newsaudit.models.audit_model import document_output, load_model
 
+    model = load_model(model_dir)
     out = document_output(doc, model)
     key = ("newsaudit.role_probabilities", str(model.model_dir))
     cached = doc.cache.get(key)

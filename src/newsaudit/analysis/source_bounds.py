@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from newsaudit.analysis.content_bounds import Token, tokens, word_class
+from newsaudit.analysis.content_bounds import VERB_CLASSES, Token, tokens, word_class
 from newsaudit.analysis.role_probabilities import RoleProbabilities, tenths
 from newsaudit.document import Attribution, Span
 from newsaudit.models.linear import LinearModel
@@ -30,7 +30,6 @@ _START_TOKEN = re.compile(r"[\w$“\"']")
 # an existential "there" never starts a source ("There's a growing number of reports saying ..."; 1 of 17,949 gold
 # sources on PolNeAR train)
 _NEVER_START = frozenset(["there", "there's", "there’s"])
-_VERB_CLASSES = frozenset(["aux", "past", "cue"])
 SOURCE = 0  # the role index of Source in RoleProbabilities
 
 
@@ -73,7 +72,7 @@ def _context(att: Attribution) -> tuple[str, str]:
 
 def _between_features(between: Sequence[str], d: str, cue_head: str, side: str, origin: str) -> list[str]:
     """The features both edges share: distance to the current edge, a comma or verb in between, cue and origin."""
-    comma, verb = "," in between, any(word_class(w) in _VERB_CLASSES for w in between)
+    comma, verb = "," in between, any(word_class(w) in VERB_CLASSES for w in between)
     return [
         f"d={d}",
         f"bc={comma}",

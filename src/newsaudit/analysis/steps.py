@@ -146,9 +146,8 @@ class ContentBounder:
     def __call__(self, doc: Document) -> None:
         from newsaudit.analysis.content_bounds import load_bounds
         from newsaudit.analysis.role_probabilities import role_probabilities
-        from newsaudit.models.audit_model import load_model
 
-        probs = role_probabilities(doc, load_model(self.model_dir))
+        probs = role_probabilities(doc, self.model_dir)
         doc.attributions = load_bounds(self.weights).trim(doc.text, doc.attributions, probs)
 
 
@@ -165,9 +164,8 @@ class SourceBounder:
     def __call__(self, doc: Document) -> None:
         from newsaudit.analysis.role_probabilities import role_probabilities
         from newsaudit.analysis.source_bounds import load_source_bounds
-        from newsaudit.models.audit_model import load_model
 
-        probs = role_probabilities(doc, load_model(self.model_dir))
+        probs = role_probabilities(doc, self.model_dir)
         doc.attributions = load_source_bounds(self.folder).apply(doc.text, doc.attributions, doc.outlet, probs)
 
 
@@ -184,9 +182,8 @@ class RelationFilterStep:
     def __call__(self, doc: Document) -> None:
         from newsaudit.analysis.relation_filter import load_filter
         from newsaudit.analysis.role_probabilities import role_probabilities
-        from newsaudit.models.audit_model import load_model
 
-        probs = role_probabilities(doc, load_model(self.model_dir))
+        probs = role_probabilities(doc, self.model_dir)
         doc.attributions = load_filter(self.weights).keep(doc.text, doc.attributions, probs)
 
 

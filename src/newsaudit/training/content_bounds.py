@@ -20,14 +20,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from newsaudit.analysis.content_bounds import ContentBounds, boundary_features, tokens
+from newsaudit.analysis.role_probabilities import RoleProbabilities
 from newsaudit.document import Attribution
 from newsaudit.evaluation.brat import Article, load_split, relations_from_document
 from newsaudit.evaluation.metrics import PRF, role_score
 from newsaudit.evaluation.splits import polnear_is_tune
+from newsaudit.models.linear import LinearModel
 
 if TYPE_CHECKING:
     from newsaudit.analysis.pipeline import Pipeline
-    from newsaudit.analysis.role_probabilities import RoleProbabilities
 
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 PIPELINE = ("newsaudit.segment.v1", "newsaudit.attribution_rules.v1", "newsaudit.attribution_model.v1")
@@ -61,20 +62,32 @@ def build_pipeline(model_dir: str | None, names: Sequence[str] = PIPELINE) -> Pi
     return Pipeline(steps)
 
 
+Split = tuple[list[Article], list[list[Attribution]], list[RoleProbabilities]]
+
+
+def polnear_splits(data: Path, model_dir: str | None, names: Sequence[str] = PIPELINE) -> tuple[Split, Split]:
+    """PolNeAR train outside the tune split (to fit on) and inside it (to score), each as (articles, the attributions
+    of the pipeline made of the steps `names`, the role tagger's output)."""
+    fit_articles, tune_articles = polnear_train(data)
+    return (
+        (fit_articles, *predict_with_roles(fit_articles, model_dir, names)),
+        (tune_articles, *predict_with_roles(tune_articles, model_dir, names)),
+    )
+
+
 def predict_with_roles(
     articles: Sequence[Article], model_dir: str | None, names: Sequence[str] = PIPELINE
 ) -> tuple[list[list[Attribution]], list[RoleProbabilities]]:
     """The attributions of the pipeline made of the steps `names` and the role tagger's output, for each article."""
     from newsaudit.analysis.role_probabilities import role_probabilities
     from newsaudit.document import Document
-    from newsaudit.models.audit_model import load_model
 
-    pipeline, model = build_pipeline(model_dir, names), load_model(model_dir)
+    pipeline = build_pipeline(model_dir, names)
     predicted, roles = [], []
     for a in articles:
         doc = pipeline(Document(text=a.text))
         predicted.append(doc.attributions)
-        roles.append(role_probabilities(doc, model))
+        roles.append(role_probabilities(doc, model_dir))
     return predicted, roles
 
 
@@ -106,8 +119,9 @@ def candidates(
 
 
 class Labelled(Protocol):
-    """A training example of the PolNeAR post-processing models: binary features and a 0/1 label."""
+    """A training example of the PolNeAR post-processing models: its article's index, binary features, a 0/1 label."""
 
+    article: int
     features: list[str]
     label: int
 
@@ -129,6 +143,18 @@ def fit_weights(examples: Sequence[Labelled], c: float, min_weight: float = 0.02
         if abs(w) >= min_weight
     }
     return weights, float(clf.intercept_[0])
+
+
+def cv_probabilities(articles: Sequence[Article], examples: Sequence[Labelled], c: float, k: int) -> list[float]:
+    """Each example's probability from a model fit on the other folds (folds by article-name hash)."""
+    fold = [zlib.crc32(articles[ex.article].name.encode()) % k for ex in examples]
+    probs = [0.0] * len(examples)
+    for f in range(k):
+        model = LinearModel(*fit_weights([ex for ex, g in zip(examples, fold, strict=True) if g != f], c), 0.5)
+        for i, ex in enumerate(examples):
+            if fold[i] == f:
+                probs[i] = model.probability(ex.features)
+    return probs
 
 
 def fit(cands: Sequence[Candidate], c: float, min_weight: float = 0.02) -> ContentBounds:
@@ -181,13 +207,7 @@ def cross_validate(
     k: int,
 ) -> dict[float, PRF]:
     """Content exact scores per threshold, each article's cuts made by a model fit on the other folds."""
-    fold = [zlib.crc32(articles[cand.article].name.encode()) % k for cand in cands]
-    probs = [0.0] * len(cands)
-    for f in range(k):
-        model = fit([cand for cand, g in zip(cands, fold, strict=True) if g != f], c)
-        for i, cand in enumerate(cands):
-            if fold[i] == f:
-                probs[i] = model.probability(cand.features)
+    probs = cv_probabilities(articles, cands, c, k)
     return {t: content_score(articles, predicted, cands, probs, t) for t in THRESHOLDS}
 
 
@@ -244,9 +264,9 @@ probabilities near the threshold.
 def main() -> None:
     args = training_arguments(__doc__, "src/newsaudit/models/content-bounds").parse_args()
     t0 = time.perf_counter()
-    fit_articles, tune_articles = polnear_train(args.data)
-    fit_pred, fit_roles = predict_with_roles(fit_articles, args.model_dir)
-    tune_pred, tune_roles = predict_with_roles(tune_articles, args.model_dir)
+    (fit_articles, fit_pred, fit_roles), (tune_articles, tune_pred, tune_roles) = polnear_splits(
+        args.data, args.model_dir
+    )
     cands = candidates(fit_articles, fit_pred, fit_roles)
     cv = cross_validate(fit_articles, fit_pred, cands, args.c, args.folds)
     model = fit(cands, args.c)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import time
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,15 +24,15 @@ from newsaudit.document import Attribution
 from newsaudit.evaluation.brat import Article, relations_from_document
 from newsaudit.evaluation.metrics import role_score
 from newsaudit.training.content_bounds import (
-    PIPELINE,
+    cv_probabilities,
     fit_weights,
-    polnear_train,
-    predict_with_roles,
+    polnear_splits,
     training_arguments,
 )
+from newsaudit.training.source_bounds import PIPELINE as SOURCE_PIPELINE
 
 THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
-STEPS = (*PIPELINE, "newsaudit.content_bounds.v1", "newsaudit.source_bounds.v1")
+STEPS = (*SOURCE_PIPELINE, "newsaudit.source_bounds.v1")  # the steps whose relations it sees
 
 
 @dataclass
@@ -97,13 +96,7 @@ def cross_validate(
     articles: Sequence[Article], predicted: Sequence[Sequence[Attribution]], exs: Sequence[Example], c: float, k: int
 ) -> dict[float, dict[str, float]]:
     """Target figures per threshold, each article's relations scored by a model fit on the other folds."""
-    fold = [zlib.crc32(articles[ex.article].name.encode()) % k for ex in exs]
-    probs = [0.0] * len(exs)
-    for f in range(k):
-        model = fit([ex for ex, g in zip(exs, fold, strict=True) if g != f], c)
-        for i, ex in enumerate(exs):
-            if fold[i] == f:
-                probs[i] = model.probability(ex.features)
+    probs = cv_probabilities(articles, exs, c, k)
     return {t: target_scores(articles, predicted, exs, probs, t) for t in (0.0, *THRESHOLDS)}
 
 
@@ -165,9 +158,9 @@ attributions score low.
 def main() -> None:
     args = training_arguments(__doc__, "src/newsaudit/models/relation-filter").parse_args()
     t0 = time.perf_counter()
-    fit_articles, tune_articles = polnear_train(args.data)
-    fit_pred, fit_roles = predict_with_roles(fit_articles, args.model_dir, STEPS)
-    tune_pred, tune_roles = predict_with_roles(tune_articles, args.model_dir, STEPS)
+    (fit_articles, fit_pred, fit_roles), (tune_articles, tune_pred, tune_roles) = polnear_splits(
+        args.data, args.model_dir, STEPS
+    )
     exs = examples(fit_articles, fit_pred, fit_roles)
     cv = cross_validate(fit_articles, fit_pred, exs, args.c, args.folds)
     model = fit(exs, args.c)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import time
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,15 +23,17 @@ from newsaudit.document import Attribution
 from newsaudit.evaluation.brat import Article, relations_from_document
 from newsaudit.evaluation.metrics import role_score
 from newsaudit.models.linear import LinearModel
-from newsaudit.training.content_bounds import fit_weights, polnear_train, predict_with_roles, training_arguments
+from newsaudit.training.content_bounds import PIPELINE as CONTENT_PIPELINE
+from newsaudit.training.content_bounds import (
+    Split,
+    cv_probabilities,
+    fit_weights,
+    polnear_splits,
+    training_arguments,
+)
 
 MARGINS = (0.0, 0.1, 0.2, 0.3)
-PIPELINE = (
-    "newsaudit.segment.v1",
-    "newsaudit.attribution_rules.v1",
-    "newsaudit.attribution_model.v1",
-    "newsaudit.content_bounds.v1",
-)
+PIPELINE = (*CONTENT_PIPELINE, "newsaudit.content_bounds.v1")  # the steps whose sources it sees
 
 
 @dataclass
@@ -105,21 +106,6 @@ def source_f1(articles: Sequence[Article], predicted: Sequence[Sequence[Attribut
     }
     gold = {a.name: [f for r in a.relations for f in r.source] for a in articles}
     return role_score(pred, gold)["exact"].f1
-
-
-def cv_probabilities(articles: Sequence[Article], cands: Sequence[EdgeCandidate], c: float, k: int) -> list[float]:
-    """Each candidate's probability from a model fit on the other folds (folds by article-name hash)."""
-    fold = [zlib.crc32(articles[cand.article].name.encode()) % k for cand in cands]
-    probs = [0.0] * len(cands)
-    for f in range(k):
-        model = LinearModel(*fit_weights([cand for cand, g in zip(cands, fold, strict=True) if g != f], c), 0.5)
-        for i, cand in enumerate(cands):
-            if fold[i] == f:
-                probs[i] = model.probability(cand.features)
-    return probs
-
-
-Split = tuple[Sequence[Article], list[list[Attribution]], list[RoleProbabilities]]
 
 
 def train_edge(
@@ -210,12 +196,9 @@ End-to-end figures: `newsaudit eval polnear --data ../shared/data [--split tune|
 def main() -> None:
     args = training_arguments(__doc__, "src/newsaudit/models/source-bounds").parse_args()
     t0 = time.perf_counter()
-    fit_articles, tune_articles = polnear_train(args.data)
-    fit_pred, fit_roles = predict_with_roles(fit_articles, args.model_dir, PIPELINE)
-    tune_pred, tune_roles = predict_with_roles(tune_articles, args.model_dir, PIPELINE)
-    end, end_report, fit_moved, tune_moved = train_edge(
-        "end", (fit_articles, fit_pred, fit_roles), (tune_articles, tune_pred, tune_roles), args.c, args.folds
-    )
+    fit_set, tune_set = polnear_splits(args.data, args.model_dir, PIPELINE)
+    (fit_articles, _, fit_roles), (tune_articles, _, tune_roles) = fit_set, tune_set
+    end, end_report, fit_moved, tune_moved = train_edge("end", fit_set, tune_set, args.c, args.folds)
     start, start_report, _, _ = train_edge(
         "start", (fit_articles, fit_moved, fit_roles), (tune_articles, tune_moved, tune_roles), args.c, args.folds
     )
