@@ -1,10 +1,11 @@
 """Full-analysis throughput vs the bare ONNX encoder over the same tokens, and peak memory.
 
-Runs, in one process and article by article in turn, the bare encoder (`OnnxEncoder` over the same windows the
-model uses) and then the full `analyze` (rules + model steps) on the same article, so that a change in the machine's
-speed during the run (a shared machine drifts by 40% within the hour) weighs on both sides alike. Prints articles/s
-for both (per wall-clock second and per CPU second of this process, since the wall clock is unreliable on a shared
-machine), their ratio, and the peak resident memory (resource.getrusage); writes JSON.
+Runs, in one process and block by block of articles in turn, the bare encoder (`OnnxEncoder` over the same windows
+the model uses, article by article), the full `analyze` (rules + model steps) article by article, and `analyze_many`
+over the block (a batch: the encoder runs one article ahead on a worker thread), so that a change in the machine's
+speed during the run (a shared machine drifts by 40% within the hour) weighs on all sides alike. Prints articles/s
+(per wall-clock second and per CPU second of this process, since the wall clock is unreliable on a shared machine),
+the ratios to the bare encoder, and the peak resident memory (resource.getrusage); writes JSON.
 
     nice -n 10 python benchmarks/throughput.py --articles ../shared/data/ptc/train/articles --limit 60 --out /tmp/t.json
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from newsaudit.api import analyze, default_pipeline
+from newsaudit.api import analyze, analyze_many, default_pipeline
 from newsaudit.models.audit_model import load_model, model_available
 from newsaudit.models.token_states import encode_texts
 from newsaudit.settings import Settings
@@ -38,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=Path, default=Path("../shared/data/ptc/train/articles"))
     parser.add_argument("--limit", type=int, default=0, help="use the first N articles (0 = all)")
     parser.add_argument("--model-dir", default=None, help="model folder (default: the shipped one)")
+    parser.add_argument("--block", type=int, default=20, help="articles per block of the three runs (default 20)")
     parser.add_argument("--out", type=Path, default=Path("/tmp/newsaudit-throughput.json"))
     args = parser.parse_args(argv)
 
@@ -59,14 +61,24 @@ def main(argv: list[str] | None = None) -> int:
     analyze(texts[0], settings=settings)
 
     n_tokens = sum(len(ids) for ids, _ in model.encoder.tokenize(texts))
-    enc_wall = enc_cpu = full_wall = full_cpu = 0.0
-    for text in texts:
-        wall, cpu = _timed(lambda t=text: encode_texts(model.encoder, [t], window=model.window, stride=model.stride))
-        enc_wall, enc_cpu = enc_wall + wall, enc_cpu + cpu
-        wall, cpu = _timed(lambda t=text: analyze(t, settings=settings))
-        full_wall, full_cpu = full_wall + wall, full_cpu + cpu
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    totals = {side: [0.0, 0.0] for side in ("encoder", "full", "batch")}  # wall, CPU seconds
 
+    def add(side: str, wall_cpu: tuple[float, float]) -> None:
+        totals[side][0] += wall_cpu[0]
+        totals[side][1] += wall_cpu[1]
+
+    size = max(args.block, 1)
+    for block in (texts[b : b + size] for b in range(0, len(texts), size)):
+        for text in block:
+            add(
+                "encoder",
+                _timed(lambda t=text: encode_texts(model.encoder, [t], window=model.window, stride=model.stride)),
+            )
+        for text in block:
+            add("full", _timed(lambda t=text: analyze(t, settings=settings)))
+        add("batch", _timed(lambda blk=block: list(analyze_many(blk, settings=settings))))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    (enc_wall, enc_cpu), (full_wall, full_cpu), (batch_wall, batch_cpu) = totals.values()
     n = len(texts)
     result = {
         "articles": n,
@@ -78,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
         "encoder_articles_per_cpu_s": round(n / enc_cpu, 3),
         "full_articles_per_cpu_s": round(n / full_cpu, 3),
         "ratio_cpu": round(enc_cpu / full_cpu, 3),
+        "batch_articles_per_s": round(n / batch_wall, 3),
+        "ratio_wall_batch": round(enc_wall / batch_wall, 3),
+        "batch_articles_per_cpu_s": round(n / batch_cpu, 3),
+        "ratio_cpu_batch": round(enc_cpu / batch_cpu, 3),
         "peak_rss_mb": round(peak_mb, 1),
         "threads_env": None,
     }
@@ -85,21 +101,20 @@ def main(argv: list[str] | None = None) -> int:
 
     result["threads_env"] = os.environ.get("NEWSAUDIT_THREADS")
     table = Table(title=f"throughput over {n} articles ({n_tokens} word pieces)")
-    for col in ("measure", "bare encoder", "full analyze", "ratio"):
+    for col in ("measure", "bare encoder", "analyze, one by one", "ratio", "analyze_many (batch)", "ratio"):
         table.add_column(col)
-    table.add_row(
-        "articles/s (wall)",
-        f"{result['encoder_articles_per_s']:.3f}",
-        f"{result['full_articles_per_s']:.3f}",
-        f"{result['ratio_wall']:.3f}",
-    )
-    table.add_row(
-        "articles/CPU s",
-        f"{result['encoder_articles_per_cpu_s']:.3f}",
-        f"{result['full_articles_per_cpu_s']:.3f}",
-        f"{result['ratio_cpu']:.3f}",
-    )
-    table.add_row("peak RSS (MB)", "", f"{result['peak_rss_mb']:.0f}", "")
+    for label, unit in (("articles/s (wall)", "s"), ("articles/CPU s", "cpu_s")):
+        per = "per_s" if unit == "s" else "per_cpu_s"
+        suffix = "wall" if unit == "s" else "cpu"
+        table.add_row(
+            label,
+            f"{result[f'encoder_articles_{per}']:.3f}",
+            f"{result[f'full_articles_{per}']:.3f}",
+            f"{result[f'ratio_{suffix}']:.3f}",
+            f"{result[f'batch_articles_{per}']:.3f}",
+            f"{result[f'ratio_{suffix}_batch']:.3f}",
+        )
+    table.add_row("peak RSS (MB)", "", f"{result['peak_rss_mb']:.0f}", "", "", "")
     Console().print(table)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

@@ -40,6 +40,7 @@ def analyze(source: str | Document, *, settings: Settings | None = None) -> Docu
 
 
 def analyze_many(sources: Iterable[str | Document], *, settings: Settings | None = None) -> Iterator[Document]:
-    """Analyse many articles lazily, reusing one pipeline."""
-    for source in sources:
-        yield analyze(source, settings=settings)
+    """Analyse many articles lazily with one pipeline, the encoder running one article ahead (`Pipeline.ahead`)."""
+    documents = (Document(text=source) if isinstance(source, str) else source for source in sources)
+    for doc in default_pipeline(settings).ahead(documents):
+        yield analyze(doc, settings=settings)

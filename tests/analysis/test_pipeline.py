@@ -1,4 +1,4 @@
-"""The pipeline runner: one BLAS thread while analyses run, restored after the last one."""
+"""The pipeline runner: one BLAS thread while analyses run (restored after the last); items prepared ahead."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import threading
 from typing import ClassVar
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsaudit.analysis import pipeline
 from newsaudit.analysis.pipeline import Pipeline
@@ -67,3 +69,66 @@ def test_the_limit_is_restored_when_a_step_fails(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(RuntimeError):
         Pipeline([Failing()])(Document(text="x"))
     assert FakeController.events == ["limit blas=1", "restore"]
+
+
+class Preparing:
+    """A step whose `prepare` records, per text, the thread it ran on; `fail_on` texts make it raise."""
+
+    name, requires, assigns = "preparing", (), ()
+
+    def __init__(self, fail_on: frozenset[str] = frozenset()) -> None:
+        self.prepared: dict[str, int] = {}
+        self.fail_on = fail_on
+
+    def prepare(self, doc: Document) -> None:
+        if doc.text in self.fail_on:
+            raise RuntimeError("boom")
+        doc.cache["prepared"] = True
+        self.prepared[doc.text] = threading.get_ident()
+
+    def __call__(self, doc: Document) -> None: ...
+
+
+@given(st.lists(st.one_of(st.text(min_size=1, max_size=5), st.none()), max_size=8))
+@settings(max_examples=40, deadline=None)
+def test_ahead_yields_every_item_in_order_each_prepared_on_a_worker_before_it_is_yielded(
+    texts: list[str | None],
+) -> None:
+    step = Preparing()
+    items: list[Document | str] = [Document(text=t) if t is not None else "not a document" for t in texts]
+    seen: list[Document | str] = []
+    for item in Pipeline([step]).ahead(items):
+        if isinstance(item, Document) and item.text.strip():
+            assert item.cache.get("prepared") is True  # prepared before the caller gets it
+        seen.append(item)
+    assert seen == items
+    assert threading.get_ident() not in step.prepared.values()
+    assert set(step.prepared) == {t for t in texts if t is not None and t.strip()}
+
+
+def test_ahead_starts_the_next_item_before_yielding_this_one() -> None:
+    step = Preparing()
+    docs = [Document(text=t) for t in ("one", "two", "three")]
+    it = Pipeline([step]).ahead(docs)
+    assert next(it) is docs[0]
+    # the caller now works on "one" while "two" is prepared: wait for it without asking for the next item
+    for _ in range(500):
+        if "two" in step.prepared:
+            break
+        threading.Event().wait(0.01)
+    assert "two" in step.prepared and "three" not in step.prepared
+    assert list(it) == docs[1:]
+
+
+def test_a_failing_prepare_is_left_for_the_step_and_a_callable_picks_what_to_prepare() -> None:
+    step = Preparing(fail_on=frozenset({"bad"}))
+    pairs = [("a", Document(text="good")), ("b", Document(text="bad")), ("c", Document(text="skip me"))]
+    out = list(Pipeline([step]).ahead(pairs, lambda pair: None if pair[0] == "c" else pair[1]))
+    assert out == pairs
+    assert set(step.prepared) == {"good"}
+    assert "prepared" not in pairs[1][1].cache
+
+
+def test_ahead_without_prepare_steps_passes_items_through() -> None:
+    items = [Document(text="x"), "y"]
+    assert list(Pipeline([Blocking()]).ahead(iter(items))) == items

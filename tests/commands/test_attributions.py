@@ -25,7 +25,8 @@ def texts(tmp_path: Path) -> Path:
     return folder
 
 
-def fake_analyze(text: str, *, settings: object = None) -> Document:
+def fake_analyze(source: str | Document, *, settings: object = None) -> Document:
+    text = source if isinstance(source, str) else source.text
     doc = Document(text=text)
     if text == TEXT:
         doc.attributions = [

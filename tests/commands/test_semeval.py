@@ -33,7 +33,8 @@ def articles(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def fake_pipeline(monkeypatch: pytest.MonkeyPatch) -> None:
-    def analyze(text: str, *, settings: object = None) -> Document:
+    def analyze(source: str | Document, *, settings: object = None) -> Document:
+        text = source if isinstance(source, str) else source.text
         doc = Document(text=text)
         article_id = next(k for k, v in ARTICLES.items() if v == text)
         doc.techniques = [Technique(Span.of(text, s, e), "Loaded_Language", 0.9) for s, e in SPANS[article_id]]

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -287,3 +288,29 @@ def test_feed_and_article_urls_on_loopback(tmp_path: Path, make_article) -> None
             assert report.added == 0 and len(report.errors) == 1 and "\n" not in report.errors[0]
     finally:
         server.shutdown()
+
+
+def test_ingest_prepares_the_encoder_ahead_for_new_articles_only(
+    tmp_path: Path, write_folder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsaudit.analysis.steps import ModelStep
+    from newsaudit.models.audit_model import model_available
+
+    if not model_available():
+        pytest.skip("no trained model shipped")
+    prepared: list[str] = []
+    real = ModelStep.prepare
+
+    def counting(self: ModelStep, doc: Document) -> None:
+        if "newsaudit.model_output" not in {key[0] for key in doc.cache if isinstance(key, tuple)}:
+            prepared.append(doc.text)
+        real(self, doc)
+
+    monkeypatch.setattr(ModelStep, "prepare", counting)
+    folder = write_folder(tmp_path / "a", 3)
+    with Corpus(tmp_path / "c.db", Settings()) as corpus:
+        assert corpus.ingest([str(folder)], progress=False).added == 3
+        assert len(prepared) == 3
+        prepared.clear()
+        assert corpus.ingest([str(folder)], progress=False).duplicates == 3
+        assert prepared == []  # stored articles are neither analysed nor encoded again

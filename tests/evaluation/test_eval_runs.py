@@ -39,7 +39,8 @@ def ptc_data(tmp_path: Path) -> Path:
 
 
 def test_eval_ptc(ptc_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def analyze(text: str, *, settings: object = None) -> Document:
+    def analyze(source: str | Document, *, settings: object = None) -> Document:
+        text = source if isinstance(source, str) else source.text
         doc = Document(text=text)
         doc.techniques = [Technique(Span.of(text, 31, 41), "Loaded_Language", 0.8)]  # inside the gold span
         return doc
@@ -72,7 +73,7 @@ def test_technique_labelling_uses_the_configured_model() -> None:
 
 
 def test_eval_ptc_without_models_skips_tc(ptc_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(api, "analyze", lambda text, *, settings=None: Document(text=text))
+    monkeypatch.setattr(api, "analyze", lambda source, *, settings=None: Document(text=source.text))
     result = _run(["--no-models", "eval", "ptc", "--data", str(ptc_data), "--split", "all"], tmp_path)
     assert result["si"]["f1"] == 0.0 and result["si"]["gold_spans"] == 1
     assert result["tc"].startswith("skipped")
@@ -89,7 +90,8 @@ def test_eval_polnear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         encoding="utf-8",
     )
 
-    def analyze(text: str, *, settings: object = None) -> Document:
+    def analyze(source: str | Document, *, settings: object = None) -> Document:
+        text = source if isinstance(source, str) else source.text
         doc = Document(text=text)
         doc.attributions = [
             Attribution(
@@ -177,7 +179,7 @@ def test_eval_claimbuster_refuses_without_a_held_out_fold(
 def test_eval_unwritable_json_is_a_one_line_error(
     ptc_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(api, "analyze", lambda text, *, settings=None: Document(text=text))
+    monkeypatch.setattr(api, "analyze", lambda source, *, settings=None: Document(text=source.text))
     out = tmp_path / "missing" / "metrics.json"
     argv = ["--no-models", "eval", "ptc", "--data", str(ptc_data), "--split", "all", "--no-tc", "--json", str(out)]
     assert main(argv) == 2

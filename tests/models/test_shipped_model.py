@@ -58,3 +58,13 @@ def test_label_spans_rejects_bad_spans() -> None:
 
     with pytest.raises(InputError):
         label_spans("short text", [(5, 50)])
+
+
+def test_analyze_many_with_the_encoder_ahead_gives_what_analyze_gives_one_by_one() -> None:
+    from newsaudit.api import analyze, analyze_many
+    from newsaudit.examples import example_text
+    from newsaudit.outputs.json import dumps
+
+    texts = [TEXT, example_text(), TEXT.replace("six", "eight")]
+    one_by_one = [dumps(analyze(t)) for t in texts]
+    assert [dumps(d) for d in analyze_many(iter(texts))] == one_by_one

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from threadpoolctl import ThreadpoolController
 
@@ -27,6 +29,7 @@ class Step(Protocol):
 
 
 StepFactory = Callable[..., Step]
+T = TypeVar("T")
 _REGISTRY: dict[str, StepFactory] = {}
 
 
@@ -93,9 +96,48 @@ class Pipeline:
         doc.cache.clear()
         return doc
 
+    def ahead(self, items: Iterable[T], document: Callable[[T], Document | None] | None = None) -> Iterator[T]:
+        """Yield `items` unchanged, each once the steps' `prepare` work on the next one has started on a worker thread.
+
+        So in a batch the encoder runs on the next article while this one's Python steps run: ONNX Runtime releases
+        the GIL. `document(item)` gives the Document to prepare (default: the item itself; None: nothing to prepare).
+        A failing `prepare` is ignored here: the step that needs its work fails again, in its turn, on the caller's
+        thread.
+        """
+        prepares = [step.prepare for step in self.steps if callable(getattr(step, "prepare", None))]
+        if not prepares:
+            yield from items
+            return
+        as_document = document or (lambda item: item if isinstance(item, Document) else None)
+
+        def prepare(doc: Document) -> None:
+            with contextlib.suppress(Exception):
+                for run in prepares:
+                    run(doc)
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsaudit-prepare") as pool:
+
+            def start(item: T) -> Future[None] | None:
+                doc = as_document(item)
+                return pool.submit(prepare, doc) if doc is not None and doc.text.strip() else None
+
+            waiting: deque[tuple[T, Future[None] | None]] = deque()
+            for item in items:
+                waiting.append((item, start(item)))  # one worker: queued behind the previous item's work
+                if len(waiting) == 2:
+                    yield _when_done(*waiting.popleft())
+            for item, job in waiting:
+                yield _when_done(item, job)
+
     @property
     def names(self) -> list[str]:
         return [s.name for s in self.steps]
+
+
+def _when_done(item: T, job: Future[None] | None) -> T:
+    if job is not None:
+        job.result()
+    return item
 
 
 def check_order(steps: Iterable[Step]) -> None:

@@ -89,13 +89,25 @@ RULE_STEPS = [
 
 
 @dataclass
-class TechniqueTagger:
+class ModelStep:
+    """A step that reads the trained model's output; `prepare` computes that output ahead (see Pipeline.ahead)."""
+
+    model_dir: str | None = None
+
+    def prepare(self, doc: Document) -> None:
+        """Run the encoder and token heads on `doc` into its cache; reads only `doc.text` (safe on a worker thread)."""
+        from newsaudit.models.audit_model import document_output, load_model
+
+        document_output(doc, load_model(self.model_dir))
+
+
+@dataclass
+class TechniqueTagger(ModelStep):
     """Persuasion-technique spans (SemEval-2020 PTC labels) from the trained model."""
 
     name: str = "newsaudit.techniques.v1"
     requires: tuple[str, ...] = ("text",)
     assigns: tuple[str, ...] = ("techniques",)
-    model_dir: str | None = None
 
     def __call__(self, doc: Document) -> None:
         from newsaudit.analysis import techniques
@@ -105,13 +117,12 @@ class TechniqueTagger:
 
 
 @dataclass
-class ModelAttributor:
+class ModelAttributor(ModelStep):
     """Source / cue / content relations from the trained role tagger, merged with the rule relations."""
 
     name: str = "newsaudit.attribution_model.v1"
     requires: tuple[str, ...] = ("sentences", "attributions")
     assigns: tuple[str, ...] = ("attributions",)
-    model_dir: str | None = None
 
     def __call__(self, doc: Document) -> None:
         from newsaudit.analysis import attribution_model
@@ -134,14 +145,13 @@ class ModelAttributor:
 
 
 @dataclass
-class ContentBounder:
+class ContentBounder(ModelStep):
     """Ends each one-fragment attribution content where the trained boundary model says it ends."""
 
     name: str = "newsaudit.content_bounds.v1"
     requires: tuple[str, ...] = ("attributions",)
     assigns: tuple[str, ...] = ("attributions",)
     weights: str | None = None
-    model_dir: str | None = None
 
     def __call__(self, doc: Document) -> None:
         from newsaudit.analysis.content_bounds import load_bounds
@@ -152,14 +162,13 @@ class ContentBounder:
 
 
 @dataclass
-class SourceBounder:
+class SourceBounder(ModelStep):
     """Moves each attribution's source edges where the trained edge scorers say they are."""
 
     name: str = "newsaudit.source_bounds.v1"
     requires: tuple[str, ...] = ("attributions", "metadata")
     assigns: tuple[str, ...] = ("attributions",)
     folder: str | None = None
-    model_dir: str | None = None
 
     def __call__(self, doc: Document) -> None:
         from newsaudit.analysis.role_probabilities import role_probabilities
@@ -170,14 +179,13 @@ class SourceBounder:
 
 
 @dataclass
-class RelationFilterStep:
+class RelationFilterStep(ModelStep):
     """Drops the attribution relations the trained relation filter scores under its threshold."""
 
     name: str = "newsaudit.relation_filter.v1"
     requires: tuple[str, ...] = ("attributions",)
     assigns: tuple[str, ...] = ("attributions",)
     weights: str | None = None
-    model_dir: str | None = None
 
     def __call__(self, doc: Document) -> None:
         from newsaudit.analysis.relation_filter import load_filter
@@ -188,13 +196,12 @@ class RelationFilterStep:
 
 
 @dataclass
-class CheckworthinessScorer:
+class CheckworthinessScorer(ModelStep):
     """Fills `claims[i].checkworthy` with the trained check-worthiness head."""
 
     name: str = "newsaudit.checkworthiness.v1"
     requires: tuple[str, ...] = ("claims",)
     assigns: tuple[str, ...] = ("claims",)
-    model_dir: str | None = None
 
     def __call__(self, doc: Document) -> None:
         from newsaudit.analysis import checkworthiness

@@ -168,7 +168,7 @@ def _load(source: str | None, settings: Settings) -> Loaded:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from newsaudit.api import analyze
+    from newsaudit.api import analyze, default_pipeline
     from newsaudit.ingest import SkippedRecord
 
     overrides: dict[str, object] = {}
@@ -195,7 +195,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     written = skipped = 0
     with _opened(args.output) as fh:
-        for number, item in enumerate(loaded, start=1):
+        for number, item in enumerate(default_pipeline(settings).ahead(loaded), start=1):
             if isinstance(item, SkippedRecord):
                 print(f"newsaudit: skipped {item.where}: {item.reason}", file=sys.stderr)
                 skipped += 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from newsaudit.errors import InputError
@@ -21,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from newsaudit.evaluation.brat import format_ann, relations_from_document
-    from newsaudit.evaluation.runner import analyse, progress, read_text
+    from newsaudit.evaluation.runner import analyse_all, progress, read_text
 
     if not args.text_dir.is_dir():
         raise InputError(f"{args.text_dir} is not a folder")
@@ -33,15 +34,19 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except OSError as exc:
         raise InputError(f"cannot create {args.output}: {exc}") from exc
     failed: list[str] = []
+
+    def readable() -> Iterator[tuple[Path, str]]:
+        for path in paths:
+            try:
+                yield path, read_text(path)
+            except InputError as exc:
+                print(f"newsaudit: skipped: {exc}", file=sys.stderr)
+                failed.append(path.name)
+
     relations = 0
-    for path in progress(paths, "attributions", len(paths)):
-        try:
-            text = read_text(path)
-        except InputError as exc:
-            print(f"newsaudit: skipped: {exc}", file=sys.stderr)
-            failed.append(path.name)
-            continue
-        rels = relations_from_document(analyse(text, settings).attributions)
+    shown = progress(readable(), "attributions", len(paths))
+    for (path, text), doc in analyse_all(shown, lambda item: item[1], settings):
+        rels = relations_from_document(doc.attributions)
         relations += len(rels)
         out = args.output / f"{path.stem}.ann"
         try:

@@ -177,6 +177,19 @@ class Corpus:
         article_id, added = self.store.add_article(record)  # False if another writer stored it meanwhile
         return article_id, added, len(record.claims) if added else 0, added and near is not None
 
+    def _ahead(self, items: Iterable[ing.Item]) -> Iterable[ing.Item]:
+        """`items` in order, the next new article's encoder pass running meanwhile (default analyser only)."""
+        if self._analyzer is not None:
+            return items
+        from newsaudit.api import default_pipeline
+
+        def new_document(item: ing.Item) -> Document | None:
+            doc = item.document
+            unseen = doc is not None and self.store.find_hash(ing.content_hash(doc.text)) is None
+            return doc if unseen else None
+
+        return default_pipeline(self.settings).ahead(items, new_document)
+
     def _near_duplicate(self, signature: ing.Signature) -> tuple[int | None, float | None]:
         best: tuple[int | None, float | None] = (None, None)
         for article_id, blob in self.store.near_duplicate_candidates(signature.bands):
@@ -215,7 +228,7 @@ class Corpus:
         bar = _Progress(total, enabled=progress)
         try:
             with bar:
-                for item in ing.iter_items(expanded, self.settings):
+                for item in self._ahead(ing.iter_items(expanded, self.settings)):
                     if item.document is None:
                         record_error(item.error or f"{item.where}: unreadable")
                         bar.advance()

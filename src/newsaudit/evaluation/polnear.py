@@ -19,7 +19,7 @@ from typing import Any
 from newsaudit.errors import InputError
 from newsaudit.evaluation.brat import ROLES, Fragments, Relation, load_split, relations_from_document
 from newsaudit.evaluation.metrics import role_score
-from newsaudit.evaluation.runner import analyse, progress
+from newsaudit.evaluation.runner import analyse_all, progress
 from newsaudit.evaluation.splits import polnear_is_tune
 from newsaudit.settings import Settings
 
@@ -66,8 +66,9 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
     predicted: dict[str, list[Relation]] = {}
     origins: Counter[str] = Counter()
     t0 = time.perf_counter()
-    for article in progress(articles, f"polnear {args.split}", len(articles)):
-        attributions = analyse(article.text, settings).attributions
+    shown = progress(articles, f"polnear {args.split}", len(articles))
+    for article, doc in analyse_all(shown, lambda a: a.text, settings):
+        attributions = doc.attributions
         origins.update(a.origin for a in attributions)
         gold[article.name] = article.relations
         predicted[article.name] = relations_from_document(attributions)

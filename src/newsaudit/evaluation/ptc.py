@@ -17,7 +17,7 @@ from typing import Any
 from newsaudit.document import Document
 from newsaudit.errors import InputError, ModelError
 from newsaudit.evaluation.metrics import merge_spans, si_score, tc_score
-from newsaudit.evaluation.runner import analyse, progress, read_text
+from newsaudit.evaluation.runner import analyse_all, progress, read_text
 from newsaudit.evaluation.splits import ptc_is_dev
 from newsaudit.settings import Settings
 
@@ -88,8 +88,9 @@ def predict_si(
     articles: dict[str, Path], settings: Settings, *, show_progress: bool = True
 ) -> Iterator[tuple[str, int, int]]:
     """(ID, start, end) SI predictions for every article, in article order."""
-    for article_id, path in progress(articles.items(), "span identification", len(articles), show=show_progress):
-        for start, end in technique_spans(analyse(read_text(path), settings)):
+    shown = progress(articles.items(), "span identification", len(articles), show=show_progress)
+    for (article_id, _), doc in analyse_all(shown, lambda item: read_text(item[1]), settings):
+        for start, end in technique_spans(doc):
             yield article_id, start, end
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -25,11 +25,13 @@ def read_text(path: Path) -> str:
         raise InputError(f"cannot read {path}: {exc}") from exc
 
 
-def analyse(text: str, settings: Settings) -> Document:
-    """Run the pipeline on a text; an empty or blank text gives an empty Document instead of an error."""
-    from newsaudit.api import analyze
+def analyse_all(items: Iterable[T], text: Callable[[T], str], settings: Settings) -> Iterator[tuple[T, Document]]:
+    """(item, its analysed Document) in order, the encoder running one item ahead (`Pipeline.ahead`); blank: empty."""
+    from newsaudit.api import analyze, default_pipeline
 
-    return Document(text=text) if not text.strip() else analyze(text, settings=settings)
+    pairs = ((item, Document(text=text(item))) for item in items)
+    for item, doc in default_pipeline(settings).ahead(pairs, lambda pair: pair[1]):
+        yield item, doc if not doc.text.strip() else analyze(doc, settings=settings)
 
 
 def progress(items: Iterable[T], what: str, total: int | None = None, *, show: bool = True) -> Iterable[T]:
