@@ -240,11 +240,21 @@ def test_pronoun_takes_the_kind_of_the_previous_source() -> None:
         ("militants", "vague", None),
         ("Foreign sponsors of the group", "vague", None),
         ("Democrats", "named", "organisation"),
-        ("Varrow dockworkers", "named", "other"),
+        ("Varrow dockworkers", "vague", None),  # an unnamed group from a named place
+        ("Sanders supporters", "vague", None),
+        ("Voters", "vague", None),  # a capital that only opens the sentence is no name
+        ("Budget analysts", "vague", None),
+        ("the dockworkers waiting at the gates", "vague", None),
+        ("Sanders and his supporters", "named", "other"),
     ],
 )
 def test_classify_source(phrase: str, kind: str, subtype: str | None) -> None:
     assert classify_source(phrase) == (kind, subtype)
+
+
+def test_a_capitalised_group_word_inside_a_name_keeps_it_named() -> None:
+    assert classify_source("the United Mine Workers")[0] == "named"
+    assert classify_source("The CORE Teachers")[0] == "named"
 
 
 def test_the_outlet_itself_is_self() -> None:

@@ -1772,6 +1772,9 @@ def classify_source(text: str, *, outlet: str | None = None) -> tuple[SourceKind
         return "vague", None
     if _bare_plural_group(phrase, head_words):
         return "vague", None  # "militants", "Foreign sponsors", "Syrian rebels": an unnamed group
+    single = not re.search(r",|\b(?:and|or|nor)\b", head_part)  # "Sanders and his supporters" stays named
+    if single and _group_head(phrase, head_words) and not _names_after(phrase, len(head_part.split())):
+        return "vague", None  # "Sanders supporters", "Budget analysts", "the dockworkers waiting at the gates"
     if has_name:
         return "named", _named_subtype(words, caps)
     if words[0] in ("the", "this", "that", "its", "his", "her", "their"):
@@ -1801,6 +1804,23 @@ def _bare_plural_group(phrase: str, head_words: list[str]) -> bool:
         return False
     first = tokens[0]
     return not first[:1].isupper() or (len(tokens) > 1 and first.lower().endswith(_GROUP_ADJECTIVE_ENDINGS))
+
+
+def _group_head(phrase: str, head_words: list[str]) -> str | None:
+    """The plural group noun heading a source phrase, maybe before a participle ("the dockworkers waiting"); lowercase
+    unless it opens the phrase ("Voters"), since "the United Mine Workers" is a name."""
+    last = head_words[-1]
+    if len(head_words) > 1 and last.endswith(("ing", "ed")):
+        last = head_words[-2]
+    if not (last in lx.GROUP_HEADS or last.endswith("workers")):
+        return None
+    return last if re.search(rf"\b{re.escape(last)}\b", phrase) or len(head_words) == 1 else None
+
+
+def _names_after(phrase: str, n_head: int) -> bool:
+    """True when the phrase's words after its first `n_head` carry a proper name ("experts at Harvard")."""
+    caps = [w for w in phrase.split()[n_head:] if w[:1].isupper()]
+    return any(c.lower().strip(".,") not in lx.PERSON_TITLES and c.lower() not in _DETERMINERS for c in caps)
 
 
 _GROUP_ADJECTIVE_ENDINGS = ("ign", "al", "ic", "an", "ese", "ish", "ous", "ern", "ive", "ed", "ing", "ny", "me", "er")
