@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from typing import ClassVar
 
 import pytest
@@ -132,3 +133,14 @@ def test_a_failing_prepare_is_left_for_the_step_and_a_callable_picks_what_to_pre
 def test_ahead_without_prepare_steps_passes_items_through() -> None:
     items = [Document(text="x"), "y"]
     assert list(Pipeline([Blocking()]).ahead(iter(items))) == items
+
+
+def test_a_source_failing_while_read_ahead_still_hands_out_the_item_read_before() -> None:
+    def source() -> Iterator[Document]:
+        yield Document(text="first")
+        raise ValueError("the feed broke")
+
+    it = Pipeline([Preparing()]).ahead(source())
+    assert next(it).text == "first"
+    with pytest.raises(ValueError, match="the feed broke"):
+        next(it)

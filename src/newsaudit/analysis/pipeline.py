@@ -122,8 +122,17 @@ class Pipeline:
                 return pool.submit(prepare, doc) if doc is not None and doc.text.strip() else None
 
             waiting: deque[tuple[T, Future[None] | None]] = deque()
-            for item in items:
-                waiting.append((item, start(item)))  # one worker: queued behind the previous item's work
+            source = iter(items)
+            while True:
+                try:
+                    item = next(source)
+                    waiting.append((item, start(item)))  # one worker: queued behind the previous item's work
+                except StopIteration:
+                    break
+                except Exception:
+                    if waiting:  # reading ahead failed: the item read before it still goes out first
+                        yield _when_done(*waiting.popleft())
+                    raise
                 if len(waiting) == 2:
                     yield _when_done(*waiting.popleft())
             for item, job in waiting:
