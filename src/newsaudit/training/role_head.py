@@ -1,13 +1,7 @@
-"""A role-only head for the Source / Cue / Content tagger, written into heads.onnx in place of the shared one.
+"""A role-only head for the Source / Cue / Content tagger, swapped into heads.onnx for the shared one.
 
-    python -m newsaudit.training.role_head --data ../shared/data
-
-The multi-task heads (`newsaudit.training.run`) share one convolution between the technique and role taggers and
-learn it on half of the PolNeAR train articles (CPU budget). This stage trains a convolution of its own for the
-roles (width 5, GELU, then a linear layer over [encoder states, convolution]) on every PolNeAR train article outside
-the tune split, on the shipped encoder's states, and swaps it in for the `roles` output of `heads.onnx`; the
-technique outputs and the span features are left as they were. Run it after `newsaudit.training.run`, then refit
-content-bounds, source-bounds and relation-filter, which read the role tagger.
+    python -m newsaudit.training.role_head --data ../shared/data   # after newsaudit.training.run; then refit
+    # content-bounds, source-bounds and relation-filter, which read the role tagger (the model card says why)
 """
 
 from __future__ import annotations
