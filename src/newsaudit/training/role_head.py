@@ -1,7 +1,7 @@
 """A role-only head for the Source / Cue / Content tagger, swapped into heads.onnx for the shared one.
 
-    python -m newsaudit.training.role_head --data ../shared/data   # after newsaudit.training.run; then refit
-    # content-bounds, source-bounds and relation-filter, which read the role tagger (the model card says why)
+python -m newsaudit.training.role_head --data ../shared/data   # after newsaudit.training.run; then refit
+# content-bounds, source-bounds and relation-filter, which read the role tagger (the model card says why)
 """
 
 from __future__ import annotations
