@@ -7,9 +7,6 @@ import pytest
 
 from newsaudit.models.audit_model import DEFAULT_MODEL, model_available
 
-onnx = pytest.importorskip("onnx")
-pytestmark = pytest.mark.skipif(not model_available(), reason="no trained model shipped")
-
 
 def _reference(states: np.ndarray, w: dict[str, np.ndarray]) -> np.ndarray:
     """The head in plain numpy: width-k convolution with same padding, exact GELU, linear over [states, conv]."""
@@ -25,7 +22,9 @@ def _reference(states: np.ndarray, w: dict[str, np.ndarray]) -> np.ndarray:
     return np.concatenate([states, gelu], axis=1) @ w["out.weight"] + w["out.bias"]
 
 
+@pytest.mark.skipif(not model_available(), reason="no trained model shipped")
 def test_replace_roles_keeps_the_other_outputs_and_runs_the_new_head_twice_over() -> None:
+    onnx = pytest.importorskip("onnx")  # train extra
     import onnxruntime as ort
 
     from newsaudit.training.role_head import replace_roles
