@@ -73,6 +73,16 @@ def test_a_relation_goes_only_under_the_threshold() -> None:
     assert RelationFilter(model.weights, bias=3.5, threshold=0.5).keep(TEXT, [said, headline]) == [said, headline]
 
 
+def test_of_two_cues_for_one_source_and_content_only_the_more_probable_stays() -> None:
+    said = _att("said", "the wall would rise", "Trump")
+    second = _att("wall", "the wall would rise", "Trump", origin="model")  # same source and content, another cue
+    other = _att("for", "change", "Voters")
+    model = RelationFilter({"cue=said": 2.0, "cue=wall": 1.0}, bias=0.5, threshold=0.5)
+    assert model.keep(TEXT, [second, said, other]) == [said, other]
+    model = RelationFilter({"cue=said": 1.0, "cue=wall": 2.0}, bias=0.5, threshold=0.5)
+    assert model.keep(TEXT, [second, said, other]) == [second, other]
+
+
 @given(st.lists(st.tuples(st.integers(0, len(TEXT)), st.integers(0, len(TEXT)), st.booleans()), max_size=6))
 def test_keep_returns_a_subsequence_with_the_same_spans(raw: list[tuple[int, int, bool]]) -> None:
     atts = [

@@ -152,8 +152,21 @@ class RelationFilter(LinearModel):
     """The fitted relation scorer: a relation is kept when its probability reaches `threshold`."""
 
     def keep(self, text: str, atts: Sequence[Attribution], probs: RoleProbabilities | None = None) -> list[Attribution]:
-        """The relations the model keeps, in their order (`probs`: the role tagger's output over `text`)."""
-        return [a for a in atts if self.probability(relation_features(text, a, atts, probs)) >= self.threshold]
+        """The relations the model keeps, in their order (`probs`: the role tagger's output over `text`); of two with
+        the same source and content (two cues for one claim; never in PolNeAR's gold), only the more probable."""
+        scored = [(a, self.probability(relation_features(text, a, atts, probs))) for a in atts]
+        best: dict[tuple[object, ...], float] = {}
+        for a, p in scored:
+            if p >= self.threshold and a.source is not None:
+                key = _pair(a)
+                best[key] = max(best.get(key, 0.0), p)
+        return [a for a, p in scored if p >= self.threshold and (a.source is None or p == best[_pair(a)])]
+
+
+def _pair(a: Attribution) -> tuple[object, ...]:
+    """A relation's source and content spans, as offsets."""
+    assert a.source is not None
+    return (a.source.span.start, a.source.span.end, *((c.start, c.end) for c in a.content_spans))
 
 
 @lru_cache(maxsize=2)
