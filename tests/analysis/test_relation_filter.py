@@ -75,12 +75,13 @@ def test_a_relation_goes_only_under_the_threshold() -> None:
 
 def test_of_two_cues_for_one_source_and_content_only_the_more_probable_stays() -> None:
     said = _att("said", "the wall would rise", "Trump")
-    second = _att("wall", "the wall would rise", "Trump", origin="model")  # same source and content, another cue
+    second = _att("wall", "would rise", "Trump", origin="model")  # same source, overlapping content, another cue
     other = _att("for", "change", "Voters")
+    elsewhere = _att("for", "the wall", "Voters")  # overlapping content, another source: kept
     model = RelationFilter({"cue=said": 2.0, "cue=wall": 1.0}, bias=0.5, threshold=0.5)
-    assert model.keep(TEXT, [second, said, other]) == [said, other]
+    assert model.keep(TEXT, [second, said, other, elsewhere]) == [said, other, elsewhere]
     model = RelationFilter({"cue=said": 1.0, "cue=wall": 2.0}, bias=0.5, threshold=0.5)
-    assert model.keep(TEXT, [second, said, other]) == [second, other]
+    assert model.keep(TEXT, [second, said, other, elsewhere]) == [second, other, elsewhere]
 
 
 @given(st.lists(st.tuples(st.integers(0, len(TEXT)), st.integers(0, len(TEXT)), st.booleans()), max_size=6))

@@ -153,20 +153,23 @@ class RelationFilter(LinearModel):
 
     def keep(self, text: str, atts: Sequence[Attribution], probs: RoleProbabilities | None = None) -> list[Attribution]:
         """The relations the model keeps, in their order (`probs`: the role tagger's output over `text`); of two with
-        the same source and content (two cues for one claim; never in PolNeAR's gold), only the more probable."""
-        scored = [(a, self.probability(relation_features(text, a, atts, probs))) for a in atts]
-        best: dict[tuple[object, ...], float] = {}
-        for a, p in scored:
-            if p >= self.threshold and a.source is not None:
-                key = _pair(a)
-                best[key] = max(best.get(key, 0.0), p)
-        return [a for a, p in scored if p >= self.threshold and (a.source is None or p == best[_pair(a)])]
+        the same source and overlapping contents (never in PolNeAR's gold), only the more probable."""
+        scored = [(self.probability(relation_features(text, a, atts, probs)), i) for i, a in enumerate(atts)]
+        taken: list[Attribution] = []
+        kept: set[int] = set()
+        for p, i in sorted(scored, key=lambda pi: (-pi[0], pi[1])):
+            a = atts[i]
+            if p >= self.threshold and not any(_same_claim(a, b) for b in taken):
+                taken.append(a)
+                kept.add(i)
+        return [a for i, a in enumerate(atts) if i in kept]
 
 
-def _pair(a: Attribution) -> tuple[object, ...]:
-    """A relation's source and content spans, as offsets."""
-    assert a.source is not None
-    return (a.source.span.start, a.source.span.end, *((c.start, c.end) for c in a.content_spans))
+def _same_claim(a: Attribution, b: Attribution) -> bool:
+    """Same source span and overlapping contents: two cues for one claim."""
+    if a.source is None or b.source is None or a.source.span != b.source.span:
+        return False
+    return any(x.overlaps(y) for x in a.content_spans for y in b.content_spans)
 
 
 @lru_cache(maxsize=2)
