@@ -251,7 +251,7 @@ def write_card(
         f"{folder_mb:.1f} MB).",
         "",
         f"Word-piece F1 per role on the {n_tune} tune articles (a word piece counts for the role of its most likely "
-        "tag): shipped shared head "
+        "tag): the head it replaced (the shared one, as `newsaudit.training.run` writes it) "
         + ", ".join(f"{k} {v}" for k, v in shipped.items())
         + "; role head "
         + ", ".join(f"{k} {v}" for k, v in last.items())
