@@ -14,7 +14,7 @@ import argparse
 import json
 import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -173,6 +173,24 @@ def training_arguments(description: str | None, out: str) -> argparse.ArgumentPa
     return parser
 
 
+def save_trained(
+    args: argparse.Namespace,
+    module: str,
+    model: LinearModel,
+    report: dict,  # type: ignore[type-arg]
+    write_card: Callable[[Path, dict, str], None],  # type: ignore[type-arg]
+    t0: float,
+) -> None:
+    """A trainer's last steps: `weights.json.gz` (with the report), the model card with the command that trained it
+    (`newsaudit.training.<module>`), the report on stdout."""
+    report["seconds"] = round(time.perf_counter() - t0)
+    args.out.mkdir(parents=True, exist_ok=True)
+    model.save(args.out / "weights.json.gz", trained_with=report)
+    command = f"python -m newsaudit.training.{module} --data {args.data} --out {args.out} --c {args.c}"
+    write_card(args.out, report, command)
+    print(json.dumps(report, indent=2))
+
+
 def content_score(
     articles: Sequence[Article],
     predicted: Sequence[Sequence[Attribution]],
@@ -290,12 +308,7 @@ def main() -> None:
         "tune_base_f1": content_score(tune_articles, tune_pred, tune_cands, tune_probs, 1.0).f1,
         "tune_f1": {str(t): s.f1 for t, s in tune.items()},
     }
-    report["seconds"] = round(time.perf_counter() - t0)
-    args.out.mkdir(parents=True, exist_ok=True)
-    model.save(args.out / "weights.json.gz", trained_with=report)
-    command = f"python -m newsaudit.training.content_bounds --data {args.data} --out {args.out} --c {args.c}"
-    write_card(args.out, report, command)
-    print(json.dumps(report, indent=2))
+    save_trained(args, "content_bounds", model, report, write_card, t0)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ content exact F1). Dev is not read.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from newsaudit.training.content_bounds import (
     cv_probabilities,
     fit_weights,
     polnear_splits,
+    save_trained,
     training_arguments,
 )
 from newsaudit.training.source_bounds import PIPELINE as SOURCE_PIPELINE
@@ -182,12 +182,7 @@ def main() -> None:
         "cv": {str(t): s for t, s in cv.items()},
         "tune": {str(t): s for t, s in tune.items()},
     }
-    report["seconds"] = round(time.perf_counter() - t0)
-    args.out.mkdir(parents=True, exist_ok=True)
-    model.save(args.out / "weights.json.gz", trained_with=report)
-    command = f"python -m newsaudit.training.relation_filter --data {args.data} --out {args.out} --c {args.c}"
-    write_card(args.out, report, command)
-    print(json.dumps(report, indent=2))
+    save_trained(args, "relation_filter", model, report, write_card, t0)
 
 
 if __name__ == "__main__":
