@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from newsaudit.analysis import lexicons
-from newsaudit.analysis.role_probabilities import RoleProbabilities, tenths
+from newsaudit.analysis.role_probabilities import RoleProbabilities, tenths_or_none
 from newsaudit.document import Attribution, Span
 from newsaudit.models.linear import LinearModel
 
@@ -229,10 +229,6 @@ def boundary_features(
     return out
 
 
-def _tenths_or_none(p: float | None) -> str:
-    return "none" if p is None else str(tenths(p))
-
-
 def _tagger_features(
     toks: Sequence[Token], b: Boundary, probs: RoleProbabilities, word_p: dict[int, str], punct: str
 ) -> list[str]:
@@ -240,9 +236,9 @@ def _tagger_features(
     (`word_p`: the tokens' tenths so far, shared by the content's boundaries)."""
     for k in (b.kept, b.next):
         if k not in word_p:
-            word_p[k] = _tenths_or_none(probs.mean(toks[k].start, toks[k].end, CONTENT))
+            word_p[k] = tenths_or_none(probs.mean(toks[k].start, toks[k].end, CONTENT))
     pk, pn = word_p[b.kept], word_p[b.next]
-    pt = _tenths_or_none(probs.mean(toks[b.next].start, toks[-1].end, CONTENT))
+    pt = tenths_or_none(probs.mean(toks[b.next].start, toks[-1].end, CONTENT))
     return [f"pk={pk}", f"pn={pn}", f"ptail={pt}", f"pkn={pk}|{pn}", f"ppn={punct}|{pn}"]
 
 

@@ -75,3 +75,8 @@ def role_probabilities(doc: Document, model_dir: str | None = None) -> RoleProba
 def tenths(p: float) -> int:
     """A probability as a feature value: its tenth, 0 to 9."""
     return min(9, int(p * 10))
+
+
+def tenths_or_none(p: float | None) -> str:
+    """`tenths(p)` as a feature value, or "none" where no word piece was there to score."""
+    return "none" if p is None else str(tenths(p))

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from newsaudit.analysis.content_bounds import VERB_CLASSES, Token, tokens, word_class
-from newsaudit.analysis.role_probabilities import RoleProbabilities, tenths
+from newsaudit.analysis.role_probabilities import RoleProbabilities, tenths_or_none
 from newsaudit.document import Attribution, Span
 from newsaudit.models.linear import LinearModel
 
@@ -142,10 +142,7 @@ def _tagger_features(toks: Sequence[Token], inner: int, outer: int, probs: RoleP
     out) are source, in tenths."""
 
     def p(k: int) -> str:
-        if not 0 <= k < len(toks):
-            return "none"
-        got = probs.mean(toks[k].start, toks[k].end, SOURCE)
-        return "none" if got is None else str(tenths(got))
+        return tenths_or_none(probs.mean(toks[k].start, toks[k].end, SOURCE) if 0 <= k < len(toks) else None)
 
     pi, po = p(inner), p(outer)
     return [f"pin={pi}", f"pout={po}", f"pio={pi}|{po}"]
