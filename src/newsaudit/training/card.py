@@ -224,7 +224,8 @@ are averaged, weighted towards window centres) feeds every head:
 
 - `heads.onnx`: {_adapter_text(cfg)} over the merged encoder states of the whole article, then 15 sigmoid token
   taggers (14 PTC techniques + "any technique" for span identification) and a 7-way BIO tagger for PolNeAR
-  Source / Cue / Content; it also outputs the features the span classifier pools.{_si_head_text(cfg, metrics)}
+  Source / Cue / Content; it also outputs the features the span classifier pools. Its convolutions run as int8
+  matrix products (`newsaudit.training.compact_heads`).{_si_head_text(cfg, metrics)}
 - `heads.npz`: {_tc_text(cfg, metrics)} and the check-worthiness head ({_cw_text(cb, cfg.cw_seeds)}).
 - `config.json`: window, stride, calibrated SI threshold ({metrics.get("si_threshold", "see config.json")}),
   check-worthiness threshold, label names.

@@ -21,6 +21,7 @@ from newsaudit.analysis.labels import ATTRIBUTION_ROLES
 from newsaudit.evaluation.splits import polnear_is_tune
 from newsaudit.models.audit_model import DEFAULT_MODEL, load_model
 from newsaudit.models.token_states import encode_texts
+from newsaudit.training.compact_heads import compact
 from newsaudit.training.data import load_polnear
 from newsaudit.training.features import N_ROLE_TAGS, role_tags
 
@@ -191,18 +192,15 @@ def replace_roles(model: Any, weights: dict[str, np.ndarray]) -> Any:
     used = {i for n in nodes for i in n.input}
     inits = [t for t in graph.initializer if t.name in used]
     p = PREFIX
-    # the two weight matrices are stored as float16 and cast back in the graph (2 MB less; float32 arithmetic)
-    halves = ("conv.weight", "out.weight")
-    inits += [
-        numpy_helper.from_array(v.astype(np.float16 if k in halves else np.float32), p + k) for k, v in weights.items()
-    ]
+    inits += [numpy_helper.from_array(v.astype(np.float32), p + k) for k, v in weights.items()]
     consts = {"half": 0.5, "one": 1.0, "sqrt2": float(np.sqrt(2.0))}
     inits += [numpy_helper.from_array(np.array(v, dtype=np.float32), p + k) for k, v in consts.items()]
     k = weights["conv.weight"].shape[2]
-    nodes += [helper.make_node("Cast", [p + h], [p + h + "32"], to=onnx.TensorProto.FLOAT) for h in halves]
     nodes += [
         helper.make_node("Transpose", ["states"], [p + "x"], perm=[0, 2, 1]),
-        helper.make_node("Conv", [p + "x", p + "conv.weight32", p + "conv.bias"], [p + "conv"], pads=[k // 2, k // 2]),
+        helper.make_node(
+            "Conv", [p + "x", p + "conv.weight", p + "conv.bias"], [p + "conv"], name=p + "conv", pads=[k // 2] * 2
+        ),
         helper.make_node("Div", [p + "conv", p + "sqrt2"], [p + "scaled"]),  # exact GELU: x/2 (1 + erf(x/sqrt 2))
         helper.make_node("Erf", [p + "scaled"], [p + "erf"]),
         helper.make_node("Add", [p + "erf", p + "one"], [p + "erf1"]),
@@ -210,7 +208,7 @@ def replace_roles(model: Any, weights: dict[str, np.ndarray]) -> Any:
         helper.make_node("Mul", [p + "gelu2", p + "half"], [p + "gelu"]),
         helper.make_node("Transpose", [p + "gelu"], [p + "h"], perm=[0, 2, 1]),
         helper.make_node("Concat", ["states", p + "h"], [p + "feats"], axis=-1),
-        helper.make_node("MatMul", [p + "feats", p + "out.weight32"], [p + "logits"]),
+        helper.make_node("MatMul", [p + "feats", p + "out.weight"], [p + "logits"]),
         helper.make_node("Add", [p + "logits", p + "out.bias"], ["roles"]),
     ]
     new_graph = helper.make_graph(nodes, graph.name, list(graph.input), list(graph.output), inits)  # same order
@@ -246,8 +244,8 @@ def write_card(
         f"`{json.dumps(asdict(cfg))}`. Six epochs were fixed after a probe run on the same tune articles. Width 3 "
         "scored the same per word piece (0.8352 / 0.7006 / 0.9010) at 1.6 ms less per article, but after the three "
         "PolNeAR steps were refit on it the pipeline's tune source exact / cue overlap / content exact fell from "
-        "0.7806 / 0.8425 / 0.5978 to 0.7782 / 0.8398 / 0.5938, so width 5 stays. The two weight matrices are "
-        f"stored as float16 and cast back to float32 in the graph ({head_mb:.1f} MB; the folder is now "
+        "0.7806 / 0.8425 / 0.5978 to 0.7782 / 0.8398 / 0.5938, so width 5 stays. The convolution runs "
+        f"as an int8 matrix product (`newsaudit.training.compact_heads`; {head_mb:.1f} MB; the folder is now "
         f"{folder_mb:.1f} MB).",
         "",
         f"Word-piece F1 per role on the {n_tune} tune articles (a word piece counts for the role of its most likely "
@@ -290,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     path = args.model_dir / "heads.onnx"
     weights = head_weights(head)
     onnx.save(replace_roles(onnx.load(str(path)), weights), str(path))
+    compact(path)  # its convolution as an int8 product, like the technique head's
     config_path = args.model_dir / "config.json"
     config = json.loads(config_path.read_text(encoding="utf-8"))
     config["role_head"] = {
@@ -300,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     config_path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
     command = "python -m newsaudit.training.role_head --data ../shared/data"
-    head_mb = sum(v.size * (2 if k.endswith("weight") else 4) for k, v in weights.items()) / 1e6
+    head_mb = sum(v.size * (1 if k == "conv.weight" else 4) for k, v in weights.items()) / 1e6  # int8 kernel
     write_card(args.model_dir / "MODEL_CARD.md", cfg, history, shipped, len(fit), len(tune), command, head_mb)
     log.info("wrote %s, %s and the model card", path, config_path)
     return 0
