@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import time
@@ -95,11 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         "batch_articles_per_cpu_s": round(n / batch_cpu, 3),
         "ratio_cpu_batch": round(enc_cpu / batch_cpu, 3),
         "peak_rss_mb": round(peak_mb, 1),
-        "threads_env": None,
+        "threads_env": os.environ.get("NEWSAUDIT_THREADS"),
     }
-    import os
-
-    result["threads_env"] = os.environ.get("NEWSAUDIT_THREADS")
     table = Table(title=f"throughput over {n} articles ({n_tokens} word pieces)")
     for col in ("measure", "bare encoder", "analyze, one by one", "ratio", "analyze_many (batch)", "ratio"):
         table.add_column(col)
