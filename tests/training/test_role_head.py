@@ -22,6 +22,16 @@ def _reference(states: np.ndarray, w: dict[str, np.ndarray]) -> np.ndarray:
     return np.concatenate([states, gelu], axis=1) @ w["out.weight"] + w["out.bias"]
 
 
+def _random_head(rng: np.random.Generator, dim: int, *, kernel: int) -> dict[str, np.ndarray]:
+    """Weights of a small role head (8 channels) as `replace_roles` takes them."""
+    return {
+        "conv.weight": rng.normal(0, 0.05, (8, dim, kernel)).astype(np.float32),
+        "conv.bias": rng.normal(0, 0.1, 8).astype(np.float32),
+        "out.weight": rng.normal(0, 0.1, (dim + 8, 7)).astype(np.float32),
+        "out.bias": rng.normal(0, 0.1, 7).astype(np.float32),
+    }
+
+
 @pytest.mark.skipif(not model_available(), reason="no trained model shipped")
 def test_replace_roles_keeps_the_other_outputs_and_runs_the_new_head_twice_over() -> None:
     onnx = pytest.importorskip("onnx")  # train extra
@@ -32,12 +42,7 @@ def test_replace_roles_keeps_the_other_outputs_and_runs_the_new_head_twice_over(
     rng = np.random.default_rng(0)
     original = onnx.load(str(DEFAULT_MODEL / "heads.onnx"))
     dim = 384
-    weights = {
-        "conv.weight": rng.normal(0, 0.05, (8, dim, 3)).astype(np.float32),
-        "conv.bias": rng.normal(0, 0.1, 8).astype(np.float32),
-        "out.weight": rng.normal(0, 0.1, (dim + 8, 7)).astype(np.float32),
-        "out.bias": rng.normal(0, 0.1, 7).astype(np.float32),
-    }
+    weights = _random_head(rng, dim, kernel=3)
     replaced = replace_roles(replace_roles(original, {k: v * 2 for k, v in weights.items()}), weights)
     assert [o.name for o in replaced.graph.output] == [o.name for o in original.graph.output]
     states = rng.normal(0, 1, (1, 11, dim)).astype(np.float32)
@@ -71,12 +76,7 @@ def test_a_new_role_head_in_the_compacted_heads_is_compacted_in_turn(tmp_path) -
 
     rng = np.random.default_rng(1)
     dim = 384
-    weights = {
-        "conv.weight": rng.normal(0, 0.05, (8, dim, 5)).astype(np.float32),
-        "conv.bias": rng.normal(0, 0.1, 8).astype(np.float32),
-        "out.weight": rng.normal(0, 0.1, (dim + 8, 7)).astype(np.float32),
-        "out.bias": rng.normal(0, 0.1, 7).astype(np.float32),
-    }
+    weights = _random_head(rng, dim, kernel=5)
     path = tmp_path / "heads.onnx"
     onnx.save(replace_roles(onnx.load(str(DEFAULT_MODEL / "heads.onnx")), weights), str(path))
     assert compact(path) == ["role_head/conv/as_matmul/matmul"]
