@@ -239,13 +239,14 @@ class AuditModel:
                 while e > s and text[e - 1] in ",;: \n":
                     e -= 1
                 if e > s:
-                    prob = float(out.roles[i : j + 1, [1 + 2 * r, 2 + 2 * r]].sum(-1).mean())
+                    prob = float((out.roles[i : j + 1, 1 + 2 * r] + out.roles[i : j + 1, 2 + 2 * r]).mean())
                     spans.append((ATTRIBUTION_ROLES[r], s, e, prob))
 
         for t, tag in enumerate(tags):
             if tag == 0:
-                close()
-                cur = None
+                if cur is not None:
+                    close()
+                    cur = None
                 continue
             r, begin = (tag - 1) // 2, tag % 2 == 1
             broken = cur is not None and "\n" in text[offsets[cur[2]][1] : offsets[t][0]]
