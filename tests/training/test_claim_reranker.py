@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 import random
+from pathlib import Path
 
 import pytest
 
 from newsaudit.matching.index import ClaimItem
-from newsaudit.training.claim_reranker import RerankerConfig, grid, negatives_for, sample_group
+from newsaudit.training.claim_reranker import RerankerConfig, export_unscored, grid, negatives_for, sample_group
 
 CLAIMS = {
     "g": ClaimItem("g", "Owls can see through walls."),
@@ -43,3 +46,22 @@ def test_grid_scores_fusion_ce_alone_and_mixes() -> None:
     assert out["mix"]["d3_w0.05"]["MAP@1"] == pytest.approx(0.5)  # too small a weight to overturn 0.1 of fusion
     assert out["mix"]["d3_w1"]["MAP@1"] == pytest.approx(1.0)
     assert out["best"]["MAP@5"] == pytest.approx(1.0)
+
+
+def test_a_run_without_hold_out_exports_the_given_setting(tmp_path: Path) -> None:
+    base = tmp_path / "base"
+    base.mkdir()
+    (base / "tokenizer.json").write_text("{}")
+    files = {name: tmp_path / f"model.{name}.onnx" for name in ("fp32", "int8", "fp16w")}
+    for name, path in files.items():
+        path.write_text(name)
+    args = argparse.Namespace(
+        setting=None, precision="auto", checkpoint=tmp_path / "ckpt", cache=tmp_path / "cache", out=tmp_path / "out"
+    )
+    with pytest.raises(SystemExit, match="no hold-out"):  # nothing to choose the mix or the precision on
+        export_unscored(args, RerankerConfig(holdout=0.0), base, files)
+    args.setting, args.precision = "d5_w1", "fp16w"
+    record = export_unscored(args, RerankerConfig(holdout=0.0), base, files)
+    assert (record["depth"], record["weight"], record["holdout"]) == (5, 1.0, None)
+    assert (args.out / "model.onnx").read_text() == "fp16w"
+    assert json.loads((args.out / "config.json").read_text())["training"]["holdout"] == 0.0

@@ -326,15 +326,17 @@ def train(args: argparse.Namespace, cfg: RerankerConfig) -> dict[str, Any]:
         ckpt = args.cache / f"ckpt-e{epoch}"
         ckpt.mkdir(parents=True, exist_ok=True)
         torch.save(model.state_dict(), ckpt / "model.pt")
-        t0 = time.perf_counter()
-        scores = torch_scores(model, tokenizer, [(stage["cleaned"][q], d) for q, _, d in held_pairs], cfg.max_length)
-        logits_by_q: dict[str, dict[str, float]] = {}
-        for (qid, cid, _), s in zip(held_pairs, scores, strict=True):
-            logits_by_q.setdefault(qid, {})[cid] = float(s)
-        (ckpt / "holdout-logits.json").write_text(json.dumps(logits_by_q), encoding="utf-8")
-        entry["score_s"] = round(time.perf_counter() - t0, 1)
-        entry["holdout"] = grid(stage, logits_by_q, qrels, claims, split["held"])
-        entry["holdout"].pop("mix")
+        if held_pairs:  # --holdout 0 (the final run on every train tweet) has nothing to score
+            t0 = time.perf_counter()
+            pairs = [(stage["cleaned"][q], d) for q, _, d in held_pairs]
+            scores = torch_scores(model, tokenizer, pairs, cfg.max_length)
+            logits_by_q: dict[str, dict[str, float]] = {}
+            for (qid, cid, _), s in zip(held_pairs, scores, strict=True):
+                logits_by_q.setdefault(qid, {})[cid] = float(s)
+            (ckpt / "holdout-logits.json").write_text(json.dumps(logits_by_q), encoding="utf-8")
+            entry["score_s"] = round(time.perf_counter() - t0, 1)
+            entry["holdout"] = grid(stage, logits_by_q, qrels, claims, split["held"])
+            entry["holdout"].pop("mix")
         log.info("epoch %s", json.dumps(entry))
         record["epochs"].append(entry)
     return record
@@ -379,12 +381,14 @@ def export(args: argparse.Namespace, cfg: RerankerConfig) -> dict[str, Any]:
     quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
 
     split = load_split(args.data, cfg.seed, cfg.holdout)
-    stage = first_stage(args.data, split["queries"], cfg.depth, args.cache)
-    held_pairs = holdout_pairs(split, stage, cfg.eval_depth)
-    results: dict[str, Any] = {}
     half = work / "model.fp16w.onnx"
     halve_weights(fp32, half)
     files = {"fp32": fp32, "int8": int8, "fp16w": half}
+    if not split["held"]:
+        return export_unscored(args, cfg, base, files)
+    stage = first_stage(args.data, split["queries"], cfg.depth, args.cache)
+    held_pairs = holdout_pairs(split, stage, cfg.eval_depth)
+    results: dict[str, Any] = {}
     for name, onnx_file in ((n, files[n]) for n in args.variants.split(",")):
         folder = work / name
         folder.mkdir()
@@ -445,6 +449,37 @@ def export(args: argparse.Namespace, cfg: RerankerConfig) -> dict[str, Any]:
         (args.out / "config.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
         log.info("wrote %s", args.out)
     (args.cache / "export-record.json").write_text(json.dumps({"record": record, "results": results}, indent=2))
+    return record
+
+
+def export_unscored(
+    args: argparse.Namespace, cfg: RerankerConfig, base: Path, files: dict[str, Path]
+) -> dict[str, Any]:
+    """Write the model folder of a run with no hold-out (`--holdout 0`): depth, weight and precision as given."""
+    import shutil
+
+    if args.setting is None or args.precision == "auto":
+        raise SystemExit("with --holdout 0 there is no hold-out to choose on: give --setting and --precision")
+    depth_s, weight_s = args.setting.split("_")
+    record = {
+        "format": FORMAT,
+        "name": "claim-reranker",
+        "base": "sentence-transformers/all-MiniLM-L6-v2",
+        "precision": args.precision,
+        "weight": float(weight_s[1:]),
+        "depth": int(depth_s[1:]),
+        "max_length": cfg.max_length,
+        "mix": "fusion score + weight x sigmoid(logit) for the first-stage top `depth`",
+        "checkpoint": str(args.checkpoint),
+        "training": training_record(args.cache, cfg),
+        "holdout": None,
+    }
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(files[args.precision], args.out / "model.onnx")
+        shutil.copy2(base / "tokenizer.json", args.out / "tokenizer.json")
+        (args.out / "config.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        log.info("wrote %s", args.out)
     return record
 
 
