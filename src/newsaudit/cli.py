@@ -10,10 +10,14 @@ import sys
 from collections.abc import Sequence
 
 from newsaudit import __version__, commands
+from newsaudit.commands import printable
 from newsaudit.errors import NewsauditError
 from newsaudit.settings import Settings
 
 EXIT_OK, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 2, 3, 130
+# Libraries that log their own complaints about the input ("ERROR empty HTML tree") at WARNING or above: newsaudit
+# already reports the problem in its one line, so they are shown only with --debug.
+QUIET_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext", "charset_normalizer")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,6 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING, format="%(levelname)s %(message)s")
+    if not args.debug:
+        for name in QUIET_LOGGERS:
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_INPUT
@@ -41,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.load(args.config, use_models=False if args.no_models else None)
         return int(args.func(args, settings) or 0)
     except NewsauditError as exc:
-        print(f"newsaudit: error: {exc}", file=sys.stderr)
+        print(f"newsaudit: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("newsaudit: interrupted", file=sys.stderr)
@@ -51,7 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: still one line unless --debug
         if args.debug:
             raise
-        print(f"newsaudit: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", file=sys.stderr)
+        print(
+            f"newsaudit: internal error: {type(exc).__name__}: {printable(str(exc))} (rerun with --debug)",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
 
 

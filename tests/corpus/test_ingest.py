@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sqlite3
 import subprocess
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from newsaudit.corpus import Corpus
 from newsaudit.corpus.ingest import content_hash, estimated_jaccard, minhash, parse_day, shingles
 from newsaudit.document import Document
+from newsaudit.errors import InputError
 from newsaudit.settings import Settings
 
 RULES = Settings(use_models=False)
@@ -127,6 +129,62 @@ def test_cli_reports_a_malformed_record_on_one_line_without_traceback(tmp_path: 
     skipped = [line for line in proc.stderr.splitlines() if line.startswith("newsaudit: skipped:")]
     assert len(skipped) == 1 and "line 2" in skipped[0]
     assert "1 added" in proc.stdout
+
+
+def test_unpaired_surrogates_are_refused_per_record_and_the_rest_stored(tmp_path: Path, make_article) -> None:
+    # A JSON "\\ud800" escape used to reach the hash / SQLite as a lone surrogate: an internal error ended the run
+    batch = tmp_path / "batch.jsonl"
+    lines = [r'{"text": "Officials said \ud800 the pier shut."}', r'{"text": "The pier shut.", "title": "\udc00"}']
+    batch.write_text("\n".join([*lines, json.dumps(make_article(0))]) + "\n", encoding="utf-8")
+    proc = _cli("ingest", str(batch), "--db", str(tmp_path / "c.db"), "--no-progress")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+    skipped = [line for line in proc.stderr.splitlines() if line.startswith("newsaudit: skipped:")]
+    assert len(skipped) == 2 and all("unpaired UTF-16 surrogate" in line for line in skipped)
+    assert "1 added" in proc.stdout
+    with Corpus(tmp_path / "c.db", RULES) as corpus, pytest.raises(InputError, match="title has an unpaired"):
+        corpus.add_document(Document(text="The pier shut.", title="\ud800"))
+
+
+def test_a_date_past_the_c_int_range_is_no_date() -> None:
+    assert parse_day("Mon, 01 Jan 99999999999 00:00:00 +0000") is None  # used to raise OverflowError
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_named_pipe_in_a_folder_is_reported_not_read(tmp_path: Path, make_article) -> None:
+    # Reading a FIFO blocks until someone writes to it: the ingest of the folder used to hang there forever
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.json").write_text(json.dumps(make_article(0)), encoding="utf-8")
+    os.mkfifo(folder / "b-pipe")
+    (folder / "c.json").write_text(json.dumps(make_article(1)), encoding="utf-8")
+    proc = _cli("ingest", str(folder), "--db", str(tmp_path / "c.db"), "--no-progress", timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert f"newsaudit: skipped: {folder / 'b-pipe'} is a named pipe, not a file" in proc.stderr
+    assert "2 added" in proc.stdout and "1 skipped" in proc.stdout
+    only = tmp_path / "only"
+    only.mkdir()
+    os.mkfifo(only / "pipe")
+    proc = _cli("ingest", str(only), "--db", str(tmp_path / "c.db"), "--no-progress", timeout=60)
+    assert proc.returncode == 2 and "has no files to ingest" in proc.stderr and "named pipe" in proc.stderr
+
+
+def test_unreadable_subfolder_is_reported(tmp_path: Path, make_article) -> None:
+    # os.walk skipped a folder it could not list without a word: its articles were silently left out
+    folder = tmp_path / "articles"
+    (folder / "locked").mkdir(parents=True)
+    (folder / "a.json").write_text(json.dumps(make_article(0)), encoding="utf-8")
+    (folder / "locked" / "b.json").write_text(json.dumps(make_article(1)), encoding="utf-8")
+    (folder / "locked").chmod(0)
+    try:
+        if os.access(folder / "locked", os.R_OK):
+            pytest.skip("this user can read a folder with no permissions (root)")
+        errors: list[str] = []
+        with Corpus(tmp_path / "c.db", RULES) as corpus:
+            report = corpus.ingest([str(folder)], progress=False, on_error=errors.append)
+    finally:
+        (folder / "locked").chmod(0o755)
+    assert report.added == 1
+    assert errors == [f"cannot read folder {folder / 'locked'}: Permission denied"]
 
 
 def test_missing_source_is_an_error(tmp_path: Path) -> None:

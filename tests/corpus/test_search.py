@@ -108,6 +108,17 @@ def test_bad_dates_and_limits(ferry: Corpus) -> None:
         ferry.search("ferry", limit=0)
 
 
+def test_text_that_is_not_unicode_is_a_query_error(ferry: Corpus) -> None:
+    # A command-line argument whose bytes are not UTF-8 arrives as lone surrogates ("caf\\xe9" -> "caf\\udce9"):
+    # SQLite could not bind it (an internal error), nor could a date parser overflow on a huge year be caught.
+    with pytest.raises(QueryError, match="outlet filter has an unpaired UTF-16 surrogate"):
+        ferry.search("ferry", outlet="Valley \udcff")
+    with pytest.raises(QueryError, match="search query has an unpaired UTF-16 surrogate"):
+        ferry.search("caf\udce9 ferry")
+    with pytest.raises(QueryError, match="not a date"):
+        ferry.search("ferry", since="Mon, 01 Jan 99999999999 00:00:00 +0000")
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=40))
 def test_any_user_query_is_searched_or_refused_cleanly(ferry: Corpus, query: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from newsaudit.corpus import Corpus, SqliteStore, Store
-from newsaudit.corpus.store import SCHEMA_VERSION
+from newsaudit.corpus.store import SCHEMA_VERSION, _describe
 from newsaudit.document import Document
 from newsaudit.errors import StoreError
 from newsaudit.matching import FactCheck
@@ -78,6 +79,37 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(StoreError, match="newer"):
         SqliteStore(path)
+
+
+def test_non_numeric_schema_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    SqliteStore(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE schema_version SET version = 'two'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="non-numeric schema version 'two'"):  # was a TypeError comparing str to int
+        SqliteStore(path)
+
+
+def test_empty_path_and_unwritable_folder_are_named(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="the corpus database path is empty"):
+        SqliteStore("")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        if os.access(locked, os.W_OK):
+            pytest.skip("this user can write a read-only folder (root)")
+        with pytest.raises(StoreError, match=r"folder .*locked is not writable"):  # was 'unable to open database file'
+            SqliteStore(locked / "c.db")
+    finally:
+        locked.chmod(0o755)
+
+
+def test_read_only_database_message_names_the_problem() -> None:
+    message = _describe("ro/c.db", sqlite3.OperationalError("attempt to write a readonly database"))
+    assert message.startswith("ro/c.db cannot be written: the file or its folder is read-only")
 
 
 def test_missing_database_is_an_error_when_not_creating(tmp_path: Path) -> None:

@@ -200,3 +200,18 @@ def test_concurrent_matches_agree(story: Corpus) -> None:
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda _: story.match(text="forty ships stranded by a storm", k=3).to_dict(), range(8)))
     assert all(r == results[0] for r in results)
+
+
+@pytest.mark.parametrize("threshold", [0.0, -1.0, 1.5, float("nan"), float("inf")])
+def test_trace_threshold_must_be_a_cosine(corpus: Corpus, threshold: float) -> None:
+    # it was accepted: nan even reached the --json output as the invalid token NaN
+    with pytest.raises(QueryError, match="threshold must be a cosine above 0 and at most 1"):
+        corpus.trace(text="Forty ships were stranded.", threshold=threshold)
+
+
+def test_match_and_trace_refuse_text_that_is_not_unicode(corpus: Corpus) -> None:
+    # "caf\\xe9" on a UTF-8 command line arrives as "caf\\udce9": the tokenizer raised a TypeError
+    with pytest.raises(QueryError, match="claim text has an unpaired UTF-16 surrogate"):
+        corpus.match(text="caf\udce9 ships")
+    with pytest.raises(QueryError, match="claim text has an unpaired UTF-16 surrogate"):
+        corpus.trace(text="caf\udce9 ships")

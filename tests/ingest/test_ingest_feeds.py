@@ -9,6 +9,7 @@ from newsaudit.document import Document
 from newsaudit.errors import FetchError, InputError
 from newsaudit.ingest import fetch_document
 from newsaudit.ingest.feeds import iter_feed
+from newsaudit.ingest.html import fragment_text
 from newsaudit.ingest.records import SkippedRecord
 from newsaudit.settings import Settings
 
@@ -93,3 +94,24 @@ def test_atom_entry() -> None:
 def test_not_a_feed(data: bytes, message: str) -> None:
     with pytest.raises(InputError, match=message):
         iter_feed(data, Settings(), name="feed.xml")
+
+
+@pytest.mark.parametrize("ref", ["&#xD800;", "&#55296;", "&#x110000;", "&#99999999999999999999;", "&#0;"])
+def test_character_reference_to_no_character_becomes_a_replacement_character(ref: str) -> None:
+    # feedparser raised UnicodeEncodeError / ValueError / OverflowError on these: an internal error for the whole feed
+    data = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Coast Courier</title>'
+        f"<item><title>Pier{ref}</title><description>The pier{ref} shut, officials said.</description></item>"
+        "<item><title>Ferry</title><description>The ferry runs again.</description></item></channel></rss>"
+    ).encode()
+    items = list(iter_feed(data, Settings(), name="feed.xml"))
+    assert [i.text for i in items] == ["The pier\ufffd shut, officials said.", "The ferry runs again."]
+    assert items[0].title == "Pier\ufffd"
+
+
+def test_entry_html_nested_past_the_parser_depth_limit_keeps_its_text() -> None:
+    # libxml2 stops at 256 nested elements and dropped the text below: the entry had "no content"
+    deep = "<b>" * 300 + "The pier shut, <i>officials</i> said.<br>Next &lt;x&gt;"
+    html = "<p>First paragraph &amp; more.</p>" + deep
+    assert fragment_text(html) == "First paragraph & more.\n\nThe pier shut, officials said.\n\nNext <x>"
+    assert fragment_text("<b>" * 3 + "The pier shut.") == "The pier shut."

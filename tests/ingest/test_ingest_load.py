@@ -81,6 +81,15 @@ def test_stdin_is_sniffed(data: bytes, batch: bool, kind: str) -> None:
     assert all(isinstance(i, Document) for i in loaded)
 
 
+def test_stdin_json_nested_too_deeply() -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    with pytest.raises(RecordError, match="standard input is not readable JSON: arrays or objects nested too deeply"):
+        list(load("-", stdin=io.BytesIO(deep)))
+    loaded = load("-", stdin=io.BytesIO(deep + b'\n{"text": "The second line."}\n'))  # JSONL: only line 1 is bad
+    items = list(loaded)
+    assert loaded.batch and [type(i).__name__ for i in items] == ["SkippedRecord", "Document"]
+
+
 def test_stdin_limit() -> None:
     with pytest.raises(InputError, match="standard input is larger than the 10 bytes input limit"):
         load("-", Settings(max_input_bytes=10), stdin=io.BytesIO(b"x" * 11))

@@ -164,3 +164,35 @@ def test_jsonl_round_trips_arbitrary_text(records: list[dict], ascii_only: bool)
 def test_arbitrary_bytes_never_escape_as_other_errors(data: bytes) -> None:
     for item in iter_jsonl(io.BytesIO(data), 100):
         assert isinstance(item, Document | SkippedRecord)
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        (r'{"text": "Officials said \ud800 the pier shut."}', '"text"'),
+        (r'{"text": "Officials said the pier shut.", "title": "\udfff"}', '"title"'),
+        (r'{"html": "<p>\ud83d</p>"}', '"html"'),
+    ],
+)
+def test_unpaired_surrogate_escape_is_a_record_error_naming_the_field(line: str, field: str) -> None:
+    # json.loads turns "\ud800" into a str that no encoding can write: it used to crash hashing, storing and output
+    items = list(iter_jsonl(jsonl(line, json.dumps({"text": "The ferry runs again."})), LIMIT))
+    assert isinstance(items[0], SkippedRecord)
+    assert items[0].reason.startswith(f"{field} has an unpaired UTF-16 surrogate")
+    assert isinstance(items[1], Document)
+    with pytest.raises(RecordError, match="unpaired UTF-16 surrogate"):
+        documents_from_json(line.encode(), "a.json")
+
+
+def test_a_paired_surrogate_escape_is_one_character() -> None:
+    doc = document_from_record(json.loads(r'{"text": "Harbour \ud83d\ude00 shut."}'))
+    assert doc.text == "Harbour \U0001f600 shut."
+
+
+def test_json_nested_too_deeply_is_a_record_error() -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    with pytest.raises(RecordError, match=r"a\.json is not readable JSON: arrays or objects nested too deeply"):
+        documents_from_json(deep, "a.json")
+    items = list(iter_jsonl(io.BytesIO(deep + b'\n{"text": "Still read."}\n'), 10_000_000))
+    assert isinstance(items[0], SkippedRecord) and "nested too deeply" in items[0].reason
+    assert isinstance(items[1], Document) and items[1].text == "Still read."

@@ -141,3 +141,67 @@ def test_checkthat_csv_quoted_cells_are_unquoted(tmp_path: Path) -> None:
     (fc,) = records(path)
     assert isinstance(fc, FactCheck) and fc.claim == 'The mayor said "never" twice.'
     assert fc.title == 'Did the mayor say "never"?'
+
+
+def test_utf16_and_legacy_encodings_are_read_binary_refused(tmp_path: Path) -> None:
+    # Spreadsheets save "Unicode text" as UTF-16 with a byte-order mark; only strict UTF-8 was read before
+    path = tmp_path / "checks.csv"
+    path.write_bytes("claim,rating\nThe café closed for good,False\n".encode("utf-16"))
+    (fc,) = records(path)
+    assert isinstance(fc, FactCheck) and fc.claim == "The café closed for good"
+    path.write_bytes("claim,rating\nThe café closed for good,False\n".encode("cp1252"))
+    (fc,) = records(path)
+    assert isinstance(fc, FactCheck) and fc.claim == "The café closed for good"
+    binary = tmp_path / "checks.json"
+    binary.write_bytes(b"\x00\x01\x02 not a fact-check file")
+    with pytest.raises(InputError, match="binary data"):
+        records(binary)
+
+
+def test_unpaired_surrogate_escape_is_a_record_error(tmp_path: Path) -> None:
+    # json.loads gives a str no encoding can write: computing the id or storing it raised UnicodeEncodeError
+    path = tmp_path / "reviews.json"
+    bad_claim = json.dumps(dict(REVIEW, claimReviewed="Tolls \ud800 tripled"))
+    bad_url = json.dumps(dict(REVIEW, url="https://checker.example/\udcff"))
+    google = json.dumps({"claims": [{"text": "Tolls tripled", "claimReview": [{"url": "u", "title": "\udfff"}]}]})
+    path.write_text(f"[{bad_claim}, {bad_url}, {google}, {json.dumps(REVIEW)}]", encoding="utf-8")
+    got = records(path)
+    assert [type(r).__name__ for r in got] == ["RecordError", "RecordError", "RecordError", "FactCheck"]
+    assert "[0]: the claim has an unpaired UTF-16 surrogate" in str(got[0])
+    assert "[1]: url has an unpaired UTF-16 surrogate" in str(got[1])
+    assert "[2].claims[0].claimReview[0]: title has an unpaired" in str(got[2])
+
+
+def test_json_nested_too_deeply_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")  # was an internal RecursionError
+    with pytest.raises(InputError, match=r"deep\.json: JSON arrays or objects nested too deeply to read"):
+        records(path)
+    path.write_text("[" * 900 + json.dumps(REVIEW) + "]" * 900, encoding="utf-8")
+    (fc,) = records(path)
+    assert isinstance(fc, FactCheck)
+
+
+def test_csv_quote_never_closed_is_reported_not_swallowing_the_rest(tmp_path: Path) -> None:
+    # csv (not strict) read everything after the stray quote, rows included, as one claim: rows were lost silently
+    path = tmp_path / "checks.csv"
+    path.write_text('claim,rating\nFirst claim,True\n"Second claim,False\nThird claim,True\n', encoding="utf-8")
+    first, err = records(path)
+    assert isinstance(first, FactCheck) and first.claim == "First claim"
+    assert isinstance(err, RecordError)
+    assert "checks.csv:3: a quoted field opened on this line is never closed" in str(err)
+    path.write_text('claim,rating\n"Two\nlines",True\n"a""b",False\n', encoding="utf-8")
+    assert [r.claim for r in records(path)] == ["Two lines", 'a"b']  # type: ignore[union-attr]
+    path.write_text('"claim,rating\nx,y\n', encoding="utf-8")
+    with pytest.raises(InputError, match="quoted field opened in the CSV header is never closed"):
+        records(path)
+
+
+def test_checkthat_tsv_with_columns_the_header_names(tmp_path: Path) -> None:
+    path = tmp_path / "vclaims.tsv"
+    path.write_text(
+        "id\tvclaim\ttitle\tdate\n7\tTolls tripled.\tDid tolls triple?\t2020-01-01\n8\tA\tB\tC\tD\n", "utf-8"
+    )
+    fc, err = records(path)
+    assert fc == FactCheck("7", "Tolls tripled.", "Did tolls triple?")
+    assert isinstance(err, RecordError) and "expected 2 to 4 tab-separated columns, got 5" in str(err)

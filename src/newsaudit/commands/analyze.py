@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from newsaudit.commands import printable
 from newsaudit.document import Document
 from newsaudit.errors import InputError, NewsauditError
 from newsaudit.settings import Settings
@@ -58,6 +59,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("source", nargs="?", metavar="SOURCE", help="file, http(s) URL or - (default: bundled example)")
     parser.add_argument("--format", "-f", choices=FORMATS, help="output format (default: from -o's suffix, else text)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    add_input_limits(parser)
+    parser.set_defaults(func=run)
+
+
+def add_input_limits(parser: argparse.ArgumentParser) -> None:
+    """--allow-private-urls and --max-bytes, which the fetch and size errors name (`analyze` and `ingest`)."""
     parser.add_argument(
         "--allow-private-urls",
         action="store_true",
@@ -67,7 +74,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--max-bytes", type=byte_size, metavar="SIZE", help="largest input file or record (default 20MB)"
     )
-    parser.set_defaults(func=run)
+
+
+def with_input_limits(args: argparse.Namespace, settings: Settings) -> Settings:
+    """`settings` with the --allow-private-urls and --max-bytes given on the command line."""
+    overrides: dict[str, object] = {}
+    if args.allow_private_urls:
+        overrides["allow_private_urls"] = True
+    if args.max_bytes is not None:
+        overrides["max_input_bytes"] = args.max_bytes
+    return settings.merged(overrides)
 
 
 def output_format(fmt: str | None, output: str | None, batch: bool) -> str:
@@ -171,12 +187,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from newsaudit.api import analyze, default_pipeline
     from newsaudit.ingest import SkippedRecord
 
-    overrides: dict[str, object] = {}
-    if args.allow_private_urls:
-        overrides["allow_private_urls"] = True
-    if args.max_bytes is not None:
-        overrides["max_input_bytes"] = args.max_bytes
-    settings = settings.merged(overrides)
+    settings = with_input_limits(args, settings)
     if args.format is not None or args.output:
         output_format(args.format, args.output, batch=False)  # a bad -o suffix fails before any work
     loaded = _load(args.source, settings)
@@ -197,20 +208,23 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     with _opened(args.output) as fh:
         for number, item in enumerate(default_pipeline(settings).ahead(loaded), start=1):
             if isinstance(item, SkippedRecord):
-                print(f"newsaudit: skipped {item.where}: {item.reason}", file=sys.stderr)
+                print(printable(f"newsaudit: skipped {item.where}: {item.reason}"), file=sys.stderr)
                 skipped += 1
                 continue
             where = item.cache.get("ingest.where", f"record {number}")
             try:
                 doc = analyze(item, settings=settings)
             except NewsauditError as exc:
-                print(f"newsaudit: skipped {where}: {exc}", file=sys.stderr)
+                print(printable(f"newsaudit: skipped {where}: {exc}"), file=sys.stderr)
                 skipped += 1
                 continue
             except Exception as exc:  # one broken record must not lose the others
                 if getattr(args, "debug", False):
                     raise
-                print(f"newsaudit: skipped {where}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+                print(
+                    printable(f"newsaudit: skipped {where}: internal error: {type(exc).__name__}: {exc}"),
+                    file=sys.stderr,
+                )
                 skipped += 1
                 continue
             _write(doc, fmt, fh)

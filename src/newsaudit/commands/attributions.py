@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from newsaudit.commands import printable
 from newsaudit.errors import InputError
 from newsaudit.settings import Settings
 
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             try:
                 yield path, read_text(path)
             except InputError as exc:
-                print(f"newsaudit: skipped: {exc}", file=sys.stderr)
+                print(f"newsaudit: skipped: {printable(str(exc))}", file=sys.stderr)
                 failed.append(path.name)
 
     relations = 0

@@ -11,6 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from newsaudit.commands import printable
+from newsaudit.commands.analyze import add_input_limits, with_input_limits
 from newsaudit.errors import QueryError
 from newsaudit.settings import Settings
 
@@ -27,6 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     _db(p)
     p.add_argument("--no-progress", action="store_true", help="do not show the progress bar")
     p.add_argument("--json", action="store_true", help="print the ingest report as JSON")
+    add_input_limits(p)
     p.set_defaults(func=run_ingest)
 
     p = sub.add_parser("search", help="full-text search over a corpus's articles and claims")
@@ -59,6 +62,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_trace)
 
 
+def _text(value: object) -> str:
+    """Stored or user text for a rich console: markup escaped, control characters (escape sequences) made visible."""
+    return escape(printable(str(value)))
+
+
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
@@ -66,10 +74,11 @@ def _print_json(data: Any) -> None:
 def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from newsaudit.corpus import Corpus, IngestInterrupted
 
+    settings = with_input_limits(args, settings)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
 
     def on_error(message: str) -> None:
-        err.print(f"newsaudit: skipped: {escape(message)}")
+        err.print(f"newsaudit: skipped: {_text(message)}")
 
     with Corpus(args.db, settings) as corpus:
         try:
@@ -105,21 +114,19 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
         _print_json(result.to_dict())
         return 0
     console = Console(highlight=False)
-    table = Table(title=f"articles matching {result.query!r}")
+    table = Table(title=_text(f"articles matching {result.query!r}"))
     for col in ("id", "outlet", "published", "title", "snippet"):
         table.add_column(col)
     for h in result.articles:
         table.add_row(
-            str(h.article_id), escape(h.outlet or ""), h.published or "", escape(h.title or ""), escape(h.snippet)
+            str(h.article_id), _text(h.outlet or ""), _text(h.published or ""), _text(h.title or ""), _text(h.snippet)
         )
     console.print(table)
     table = Table(title="claims")
     for col in ("claim", "article", "outlet", "offsets", "text"):
         table.add_column(col)
     for h in result.claims:
-        table.add_row(
-            str(h.claim_id), str(h.article_id), escape(h.outlet or ""), f"{h.start}-{h.end}", escape(h.snippet)
-        )
+        table.add_row(str(h.claim_id), str(h.article_id), _text(h.outlet or ""), f"{h.start}-{h.end}", _text(h.snippet))
     console.print(table)
     return 0
 
@@ -139,18 +146,19 @@ def run_match(args: argparse.Namespace, settings: Settings) -> int:
         console.print(f"article {args.article} has no claims to match")
     for m in result.matches:
         head = f"claim {m.claim_id} [{m.start}-{m.end}]" if m.claim_id is not None else "text"
-        console.print(f"[bold]{head}[/bold]: {escape(m.text)}")
+        console.print(f"[bold]{head}[/bold]: {_text(m.text)}")
         if not m.factchecks:
             console.print("  fact-checks: none stored" if not m.claims else "  fact-checks: no match")
         for f in m.factchecks:
+            where = f"[{f.outlet or ''} {f.date or ''}]"  # escaped below: '[factcheck.org ...]' is no markup tag
             console.print(
-                f"  fact-check {f.score:.3f} (cos {f.similarity:.2f}) {escape(f.rating or '?')} — "
-                f"{escape(f.claim)} [{escape(f.outlet or '')} {f.date or ''}] {escape(f.url or '')}"
+                f"  fact-check {f.score:.3f} (cos {f.similarity:.2f}) {_text(f.rating or '?')} — "
+                f"{_text(f.claim)} {_text(where)} {_text(f.url or '')}"
             )
         for c in m.claims:
             console.print(
-                f"  claim {c.claim_id} {c.score:.3f} (cos {c.similarity:.2f}) {escape(c.outlet or '?')} {c.date} "
-                f"article {c.article_id} [{c.start}-{c.end}]: {escape(c.text)}"
+                f"  claim {c.claim_id} {c.score:.3f} (cos {c.similarity:.2f}) {_text(c.outlet or '?')} {_text(c.date)} "
+                f"article {c.article_id} [{c.start}-{c.end}]: {_text(c.text)}"
             )
     return 0
 
@@ -166,5 +174,5 @@ def run_trace(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         _print_json(result.to_dict())
     else:
-        sys.stdout.write(result.timeline() + "\n")
+        sys.stdout.write(printable(result.timeline(), keep_newlines=True) + "\n")
     return 0

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from newsaudit.commands import printable
 from newsaudit.errors import InputError, RecordError
 from newsaudit.matching.factchecks import FORMATS, FactCheck, read_factchecks
 from newsaudit.settings import Settings
@@ -16,12 +17,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     actions = parser.add_subparsers(dest="factchecks_action", metavar="ACTION", required=True)
     imp = actions.add_parser("import", help="import fact-checks (ClaimReview JSON/JSON-LD/HTML, CheckThat! TSV, CSV)")
     imp.add_argument("file", type=Path, help="the fact-check file")
-    imp.add_argument("--db", type=Path, default=None, help="corpus database (default: the corpus default)")
+    imp.add_argument("--db", default=None, help="corpus database (default: the corpus default)")
     imp.add_argument("--format", choices=FORMATS, default=None, help="file format (default: guessed)")
     imp.set_defaults(func=run)
 
 
-def import_factchecks(path: Path, db: Path, fmt: str | None = None) -> tuple[int, int, list[RecordError]]:
+def import_factchecks(path: Path, db: Path | str, fmt: str | None = None) -> tuple[int, int, list[RecordError]]:
     """Parse `path` and store its fact-checks in `db`; returns (records read, newly stored, record errors)."""
     records: list[FactCheck] = []
     errors: list[RecordError] = []
@@ -46,14 +47,16 @@ def import_factchecks(path: Path, db: Path, fmt: str | None = None) -> tuple[int
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from newsaudit.corpus.store import DEFAULT_DB
 
-    db = args.db or Path(DEFAULT_DB)
+    db = Path(DEFAULT_DB) if args.db is None else args.db  # an empty --db is refused by the store, not defaulted
     read, added, errors = import_factchecks(args.file, db, args.format)
     for err in errors[:20]:
-        print(f"newsaudit: skipped: {err}", file=sys.stderr)
+        print(f"newsaudit: skipped: {printable(str(err))}", file=sys.stderr)
     if len(errors) > 20:
         print(f"newsaudit: ... and {len(errors) - 20} more malformed record(s)", file=sys.stderr)
     print(
-        f"{read} fact-check(s) read from {args.file} into {db}: {added} new, {read - added} already stored;"
-        f" {len(errors)} malformed record(s) skipped"
+        printable(
+            f"{read} fact-check(s) read from {args.file} into {db}: {added} new, {read - added} already stored;"
+            f" {len(errors)} malformed record(s) skipped"
+        )
     )
     return 1 if errors else 0

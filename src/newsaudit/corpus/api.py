@@ -20,6 +20,7 @@ from newsaudit.corpus.trace import trace as trace_claim
 from newsaudit.document import Document
 from newsaudit.errors import InputError, ModelError, NewsauditError, QueryError, StoreError
 from newsaudit.settings import Settings
+from newsaudit.unicode_text import unicode_problem
 
 MAX_LIMIT = 1000
 
@@ -161,6 +162,11 @@ class Corpus:
         """(id, added, number of claims, linked as a near-duplicate)."""
         if not doc.text.strip():
             raise InputError("the article text is empty")
+        for name in ("text", "title", "url", "published", "outlet", "author"):
+            value = getattr(doc, name, None)
+            problem = unicode_problem(value) if isinstance(value, str) else None
+            if problem:  # it could be neither hashed nor stored
+                raise InputError(f"the article's {name} {problem}")
         digest = ing.content_hash(doc.text)
         existing = self.store.find_hash(digest)
         if existing is not None:
@@ -212,7 +218,8 @@ class Corpus:
         """
         if isinstance(sources, str):
             sources = [sources]
-        expanded = ing.expand_sources(list(sources))
+        left_out: list[str] = []  # unreadable subfolders, named pipes and the like inside folders
+        expanded = ing.expand_sources(list(sources), left_out)
         total = ing.estimate_records(expanded)
         started = time.perf_counter()
         added = duplicates = near = claims = 0
@@ -224,6 +231,9 @@ class Corpus:
             errors.append(message)
             if on_error:
                 on_error(message)
+
+        for message in left_out:
+            record_error(message)
 
         bar = _Progress(total, enabled=progress)
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import unicodedata
 import zlib
 from collections.abc import Iterator, Sequence
@@ -112,11 +113,11 @@ def parse_day(published: str | None) -> str | None:
     value = published.strip()
     try:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).date().isoformat()
-    except ValueError:
+    except (ValueError, OverflowError):
         pass
     try:
         return parsedate_to_datetime(value).date().isoformat()
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # OverflowError: a year past the C int range
         pass
     match = re.match(r"^(\d{4})-(\d{2})(?:-(\d{2}))?", value)
     if match:
@@ -135,8 +136,27 @@ def _is_url(source: str) -> bool:
     return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", source))
 
 
-def expand_sources(sources: Sequence[str]) -> list[str]:
-    """Sources with each folder replaced by its files (recursively, sorted, hidden and backup files skipped)."""
+def _not_regular(path: Path) -> str | None:
+    """What `path` is if it is a named pipe, socket or device (reading one may block forever), else None."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:  # a broken link or an unreadable entry: reading it reports the problem
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return None
+
+
+def expand_sources(sources: Sequence[str], errors: list[str] | None = None) -> list[str]:
+    """Sources with each folder replaced by its files (recursively, sorted, hidden and backup files skipped).
+
+    Inside folders, subfolders that cannot be read and entries that are not files (named pipes, sockets, devices)
+    are left out, each with a one-line message appended to `errors`.
+    """
     out: list[str] = []
     for source in sources:
         if source == "-" or _is_url(source):
@@ -144,13 +164,28 @@ def expand_sources(sources: Sequence[str]) -> list[str]:
             continue
         path = Path(source)
         if path.is_dir():
-            found = []
-            for root, dirs, files in os.walk(path):
+            found: list[str] = []
+            problems: list[str] = []
+
+            def unreadable(exc: OSError, problems: list[str] = problems) -> None:
+                problems.append(f"cannot read folder {exc.filename}: {exc.strerror or exc}")
+
+            for root, dirs, files in os.walk(path, onerror=unreadable):
                 dirs[:] = sorted(d for d in dirs if not _SKIP_NAMES.search(d))
-                found.extend(str(Path(root) / f) for f in sorted(files) if not _SKIP_NAMES.search(f))
+                for name in sorted(files):
+                    if _SKIP_NAMES.search(name):
+                        continue
+                    entry = Path(root) / name
+                    kind = _not_regular(entry)
+                    if kind:
+                        problems.append(f"{entry} is {kind}, not a file")
+                    else:
+                        found.append(str(entry))
             if not found:
-                raise InputError(f"folder {source} has no files to ingest")
+                raise InputError(f"folder {source} has no files to ingest" + (f" ({problems[0]})" if problems else ""))
             out.extend(found)
+            if errors is not None:
+                errors.extend(problems)
         elif not path.exists():
             raise InputError(f"no such file or folder: {source}")
         else:

@@ -7,6 +7,7 @@ from typing import Any
 
 from newsaudit.corpus.indexes import CorpusIndexes, claim_id_of, claim_key, vector
 from newsaudit.corpus.records import StoredClaim
+from newsaudit.corpus.search import check_text
 from newsaudit.corpus.store import Store
 from newsaudit.errors import QueryError
 
@@ -131,6 +132,7 @@ def match(
     elif text is not None:
         if not text.strip():
             raise QueryError("empty claim text: give the claim to match")
+        check_text(text, "the claim text")
         queries = [(text.strip(), None)]
     else:
         if store.article(int(article_id)) is None:  # type: ignore[arg-type]

@@ -8,11 +8,20 @@ from newsaudit.analysis.labels import PTC_TECHNIQUES
 from newsaudit.corpus.ingest import parse_day
 from newsaudit.corpus.records import Filters
 from newsaudit.errors import QueryError
+from newsaudit.unicode_text import unicode_problem
 
 SOURCE_KINDS = ("named", "vague", "anonymous", "self")
 MAX_TERMS = 32
 _PHRASE = re.compile(r'"([^"]*)"')
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+
+
+def check_text(value: str, what: str) -> None:
+    """QueryError when a query string is not valid Unicode text (a lone surrogate: a JSON "\\ud800" escape, or a
+    command-line argument whose bytes are not UTF-8), which could be neither embedded nor bound as SQL text."""
+    problem = unicode_problem(value)
+    if problem:
+        raise QueryError(f"{what} {problem} (is it in UTF-8?)")
 
 
 def parse_query(query: str | None) -> list[str]:
@@ -23,6 +32,7 @@ def parse_query(query: str | None) -> list[str]:
     """
     if query is None or not query.strip():
         raise QueryError("empty search query: give one or more words")
+    check_text(query, "the search query")
     terms: list[str] = []
     pos = 0
     for match in _PHRASE.finditer(query):
@@ -56,6 +66,9 @@ def make_filters(
     source_kind: str | None = None,
 ) -> Filters:
     """Checked filters: dates read as days, technique and source kind checked against the known labels."""
+    for name, value in (("outlet", outlet), ("since", since), ("until", until), ("technique", technique)):
+        if value:
+            check_text(value, f"the {name} filter")
     if technique:
         known = {t.lower(): t for t in PTC_TECHNIQUES}
         if technique.lower() not in known:

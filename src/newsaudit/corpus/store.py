@@ -6,6 +6,7 @@ import contextlib
 import functools
 import inspect
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -193,6 +194,11 @@ def _describe(path: str, exc: sqlite3.Error) -> str:
         return f"{path} is not a newsaudit corpus or is corrupt ({message})"
     if "locked" in message or "busy" in message:
         return f"{path} is locked by another process ({message}); try again"
+    if "readonly" in message:
+        return (
+            f"{path} cannot be written: the file or its folder is read-only (SQLite needs to write both, even to"
+            f" read a WAL database) ({message})"
+        )
     return f"corpus database {path}: {message}"
 
 
@@ -210,12 +216,16 @@ class SqliteStore:
         self._local = threading.local()
         self._lock = threading.Lock()
         p = Path(self.path)
+        if not self.path.strip():
+            raise StoreError("the corpus database path is empty")
         if p.is_dir():
             raise StoreError(f"{self.path} is a folder, not a corpus database file")
         if not create and not p.exists():
             raise StoreError(f"no corpus at {self.path}; build one with `newsaudit ingest SOURCE --db {self.path}`")
         if not p.parent.exists():
             raise StoreError(f"cannot create corpus database {self.path}: folder {p.parent} does not exist")
+        if not p.exists() and not os.access(p.parent, os.W_OK):
+            raise StoreError(f"cannot create corpus database {self.path}: folder {p.parent} is not writable")
         self._connect()
 
     # ------------------------------------------------------------------ connections and schema
@@ -267,6 +277,8 @@ class SqliteStore:
         version = row[0] if row else None
         if version is None:
             raise StoreError(f"{self.path} has an empty schema_version table; not a usable newsaudit corpus")
+        if not isinstance(version, int):
+            raise StoreError(f"{self.path} has a non-numeric schema version {version!r}; not a newsaudit corpus")
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path} uses corpus schema {version}, newer than this newsaudit ({SCHEMA_VERSION}); upgrade"

@@ -10,6 +10,7 @@ import numpy as np
 
 from newsaudit.corpus.indexes import CorpusIndexes, claim_id_of, vector
 from newsaudit.corpus.records import StoredClaim
+from newsaudit.corpus.search import check_text
 from newsaudit.corpus.store import Store
 from newsaudit.errors import QueryError
 
@@ -170,6 +171,8 @@ def trace(
     """Every stored claim that is the same claim as the query (see `same_claim`), grouped by outlet, by date."""
     if (text is None) == (claim_id is None):
         raise QueryError("give either a claim text or a claim id to trace")
+    if not 0.0 < threshold <= 1.0:  # also refuses NaN
+        raise QueryError(f"threshold must be a cosine above 0 and at most 1, got {threshold}")
     index = indexes.claims()
     if claim_id is not None:
         own = store.claim(int(claim_id))
@@ -181,6 +184,7 @@ def trace(
     else:
         if not text or not text.strip():
             raise QueryError("empty claim text: give the claim to trace")
+        check_text(text, "the claim text")
         query = text.strip()
         qvec = indexes.embedder.embed([query])[0]
     qvec = np.asarray(qvec, dtype=np.float32)

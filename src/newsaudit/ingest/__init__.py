@@ -134,10 +134,13 @@ def _sniff(data: bytes) -> str:
         try:
             json.loads(data.decode("utf-8-sig"))
             return "json"
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             pass
+        lines = data.decode("utf-8-sig", errors="replace").lstrip().split("\n", 1)
         try:
-            first = json.loads(data.decode("utf-8-sig", errors="replace").lstrip().split("\n", 1)[0])
+            first = json.loads(lines[0])
+        except RecursionError:  # nested too deeply to parse: reading it as JSON(L) reports that
+            return "jsonl" if len(lines) > 1 and lines[1].strip() else "json"
         except json.JSONDecodeError:
             return "text"
         return "jsonl" if isinstance(first, dict) else "text"

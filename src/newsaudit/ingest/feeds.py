@@ -27,11 +27,31 @@ def looks_like_feed(data: bytes) -> bool:
     return _FEED_ROOT.match(data[:4096]) is not None
 
 
+# A numeric character reference; feedparser raises on one that names no character (a surrogate, past U+10FFFF).
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9A-Fa-f]+)|([0-9]+));?")
+
+
+def _valid_char_ref(match: re.Match[bytes]) -> bytes:
+    """The reference if it names a character, else one to U+FFFD (what HTML does with &#0;, &#xD800;, &#x110000;)."""
+    hex_digits, digits = match.group(1), match.group(2)
+    number = (hex_digits or digits).lstrip(b"0")
+    if len(number) <= 8:
+        value = int(number or b"0", 16 if hex_digits else 10)
+        if 0 < value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF:
+            return match.group(0)
+    return b"&#xFFFD;"
+
+
 def parse_feed(data: bytes, name: str = "the feed") -> Any:
     """Parse feed bytes (never a URL or path: feedparser would fetch those itself); raise InputError if no feed."""
     import feedparser
 
-    parsed = feedparser.parse(data)
+    if b"&#" in data:
+        data = _CHAR_REF.sub(_valid_char_ref, data)
+    try:
+        parsed = feedparser.parse(data)
+    except Exception as exc:  # feedparser's fallback parser still raises on some broken markup
+        raise InputError(f"{name} cannot be parsed as a feed ({type(exc).__name__}: {exc})") from None
     if not parsed.get("version") and not parsed.entries:
         raise InputError(f"{name} is not an RSS or Atom feed")
     if not parsed.entries:

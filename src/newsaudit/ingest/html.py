@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 import warnings
 
@@ -80,16 +81,34 @@ def from_html(
     )
 
 
+_BLOCK_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "br")
+_BLOCK_TAG = re.compile(r"</?(?:" + "|".join(_BLOCK_TAGS) + r")\b[^>]*>", re.IGNORECASE)
+_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _flat_text(fragment: str) -> str:
+    """`fragment_text` without a tree, for markup nested too deeply to parse: block tags end paragraphs, others go."""
+    marked = _BLOCK_TAG.sub("\0", _SCRIPT.sub(" ", fragment.replace("\0", " ")))
+    text = htmllib.unescape(_TAG.sub("", marked))
+    blocks = (" ".join(block.split()) for block in text.split("\0"))
+    return "\n\n".join(block for block in blocks if block)
+
+
 def fragment_text(fragment: str) -> str:
     """Readable text from an HTML fragment (a feed entry's content), paragraphs separated by blank lines."""
     import lxml.html
 
+    parser = lxml.html.HTMLParser()
     try:
-        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div", parser=parser)
     except Exception:  # not markup at all: keep it as text
         return fragment.strip()
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        # Nested deeper than libxml2's limit (256 elements: unclosed inline tags add up); it drops what lies deeper.
+        return _flat_text(fragment)
     blocks: list[str] = []
-    block_tags = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "br"}
+    block_tags = set(_BLOCK_TAGS)
     for element in list(root.iter("script", "style")):
         element.drop_tree()
     current: list[str] = []

@@ -9,8 +9,11 @@ from typing import Any, BinaryIO
 from newsaudit.document import Document
 from newsaudit.errors import InputError, RecordError
 from newsaudit.ingest.text import decode, human_bytes
+from newsaudit.unicode_text import unicode_problem
 
 METADATA_FIELDS = ("title", "url", "published", "outlet", "author")
+# json.loads recurses once per nesting level and raises RecursionError past the interpreter's limit (~1,000 levels).
+TOO_DEEP = "arrays or objects nested too deeply"
 
 
 class SkippedRecord(RecordError):
@@ -50,6 +53,10 @@ def _record(record: Any) -> Document:
     for name, value in (("text", text), ("html", html)):
         if value is not None and not isinstance(value, str):
             raise RecordError(f'"{name}" must be a string, not a JSON {_json_kind(value)}')
+    for name, value in (*meta.items(), ("text", text), ("html", html)):
+        problem = unicode_problem(value) if value else None
+        if problem:  # no encoding can write it, so the record could be neither stored nor printed
+            raise RecordError(f'"{name}" {problem}')
     if text is not None and text.strip():
         return Document(text=text.removeprefix("\ufeff"), **meta)
     if html is not None and html.strip():
@@ -89,6 +96,8 @@ def parse_json(data: bytes, name: str = "the input") -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise RecordError(f"{name} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise RecordError(f"{name} is not readable JSON: {TOO_DEEP}") from None
 
 
 def documents_from_json(data: bytes, name: str = "the input") -> Document | list[Document | SkippedRecord]:
@@ -120,6 +129,8 @@ def parse_line(line: bytes, number: int) -> Document:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SkippedRecord(where, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise SkippedRecord(where, f"not readable JSON ({TOO_DEEP})") from None
     try:
         return _record(value)
     except RecordError as exc:

@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from newsaudit.errors import InputError, RecordError
+from newsaudit.unicode_text import unicode_problem
 
 FORMATS = ("claimreview", "html", "checkthat", "csv")
 CSV_COLUMNS = ("claim", "rating", "url", "publisher", "date", "title")
+TOO_DEEP = "arrays or objects nested too deeply to read"
 
 
 @dataclass
@@ -37,7 +39,8 @@ class FactCheck:
 def factcheck_id(claim: str, url: str | None) -> str:
     """A stable id from the whitespace-normalised claim and URL, so re-imports map to the same row."""
     key = " ".join(claim.split()) + "\n" + (url or "").strip()
-    return "fc-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+    # surrogatepass: the same id for any valid text, and no UnicodeEncodeError before a lone surrogate is reported
+    return "fc-" + hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def _clean(value: Any) -> str | None:
@@ -77,19 +80,22 @@ def read_factchecks(path: str | Path, fmt: str | None = None) -> Iterator[FactCh
 
     Raises InputError when the file as a whole cannot be read or has no fact-checks of a known kind.
     """
+    from newsaudit.ingest.text import decode  # imported here: the ingest package pulls in httpx
+
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError as exc:
         raise InputError(f"no such file: {path}") from exc
     except IsADirectoryError as exc:
         raise InputError(f"{path} is a folder, not a fact-check file") from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    if not text.strip():
+    if not data.strip():
         raise InputError(f"{path} is empty")
+    # As article files are read: a UTF-8/16/32 byte-order mark is honoured (spreadsheets export UTF-16 text),
+    # else UTF-8, else the detected legacy encoding; binary data is refused with a message naming it.
+    text = decode(data, str(path))
     fmt = fmt or detect_format(path, text[:4096])
     if fmt not in FORMATS:
         raise InputError(f"unknown fact-check format {fmt!r} (expected one of {', '.join(FORMATS)})")
@@ -150,7 +156,7 @@ def _from_claimreview(node: dict[str, Any], where: str) -> FactCheck | RecordErr
         return RecordError(f"{where}: ClaimReview has no claimReviewed text")
     url = _clean(node.get("url"))
     given = _clean(node.get("identifier")) or _clean(node.get("@id"))
-    return FactCheck(
+    fc = FactCheck(
         id=given or factcheck_id(claim, url),
         claim=claim,
         title=_clean(node.get("name")) or _clean(node.get("headline")),
@@ -159,6 +165,7 @@ def _from_claimreview(node: dict[str, Any], where: str) -> FactCheck | RecordErr
         publisher=_name(node.get("author")) or _name(node.get("publisher")),
         published=_clean(node.get("datePublished")) or _clean(node.get("dateCreated")),
     )
+    return _valid(fc, where)
 
 
 def _from_google_claim(node: dict[str, Any], where: str) -> Iterator[FactCheck | RecordError]:
@@ -176,7 +183,7 @@ def _from_google_claim(node: dict[str, Any], where: str) -> Iterator[FactCheck |
             yield RecordError(f"{where}.claimReview[{j}]: expected an object, got {type(review).__name__}")
             continue
         url = _clean(review.get("url"))
-        yield FactCheck(
+        fc = FactCheck(
             id=factcheck_id(claim, url),
             claim=claim,
             title=_clean(review.get("title")),
@@ -185,16 +192,34 @@ def _from_google_claim(node: dict[str, Any], where: str) -> Iterator[FactCheck |
             publisher=_name(review.get("publisher")),
             published=_clean(review.get("reviewDate")) or _clean(node.get("claimDate")),
         )
+        yield _valid(fc, f"{where}.claimReview[{j}]")
+
+
+def _valid(record: FactCheck, where: str) -> FactCheck | RecordError:
+    """The record, or a RecordError if a field is not valid Unicode text (could be neither stored nor printed)."""
+    for name, value in asdict(record).items():
+        problem = unicode_problem(value) if isinstance(value, str) else None
+        if problem:
+            return RecordError(f"{where}: {'the claim' if name == 'claim' else name} {problem}")
+    return record
 
 
 def _walk(value: Any, where: str) -> Iterator[FactCheck | RecordError]:
+    """Every ClaimReview in a JSON value (see `_nodes`); a value nested too deeply to walk is one RecordError."""
+    try:
+        yield from _nodes(value, where)
+    except RecursionError:
+        yield RecordError(f"{where}: {TOO_DEEP}")
+
+
+def _nodes(value: Any, where: str) -> Iterator[FactCheck | RecordError]:
     """Every ClaimReview in a JSON value: an object, a list, an `@graph`, or a Google API `claims` list."""
     if isinstance(value, list):
         for i, item in enumerate(value):
             if not isinstance(item, dict | list):
                 yield RecordError(f"{where}[{i}]: expected an object, got {type(item).__name__}")
                 continue
-            yield from _walk(item, f"{where}[{i}]")
+            yield from _nodes(item, f"{where}[{i}]")
         return
     if not isinstance(value, dict):
         yield RecordError(f"{where}: expected an object, got {type(value).__name__}")
@@ -203,7 +228,7 @@ def _walk(value: Any, where: str) -> Iterator[FactCheck | RecordError]:
         yield _from_claimreview(value, where)
         return
     if "@graph" in value:
-        yield from _walk(value["@graph"], f"{where}.@graph")
+        yield from _nodes(value["@graph"], f"{where}.@graph")
         return
     if isinstance(value.get("claims"), list):
         for i, item in enumerate(value["claims"]):
@@ -221,12 +246,22 @@ def _walk(value: Any, where: str) -> Iterator[FactCheck | RecordError]:
 
 
 def _json_error(exc: json.JSONDecodeError) -> str:
+    if exc.msg == TOO_DEEP:
+        return f"JSON {TOO_DEEP}"
     return f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+
+
+def _loads(text: str) -> Any:
+    """json.loads, with JSON nested too deeply for it (RecursionError) as a JSONDecodeError."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError(TOO_DEEP, text, 0) from None
 
 
 def _read_json_text(text: str, name: str) -> Iterator[FactCheck | RecordError]:
     try:
-        value = json.loads(text)
+        value = _loads(text)
     except json.JSONDecodeError as exc:
         lines = [line for line in text.splitlines() if line.strip()]
         if len(lines) > 1 and lines[0].lstrip().startswith("{"):  # JSON Lines: one record per line
@@ -247,7 +282,7 @@ def _read_jsonl_text(text: str, name: str) -> Iterator[FactCheck | RecordError]:
             continue
         where = f"{name}:{lineno}"
         try:
-            value = json.loads(line)
+            value = _loads(line)
         except json.JSONDecodeError as exc:
             yield RecordError(f"{where}: {_json_error(exc)}")
             continue
@@ -287,7 +322,7 @@ def _read_html_text(text: str, name: str) -> Iterator[FactCheck | RecordError]:
     for i, block in enumerate(parser.blocks):
         where = f"{name} ld+json block {i + 1}"
         try:
-            value = json.loads(block)
+            value = _loads(block)
         except json.JSONDecodeError as exc:
             found = True
             yield RecordError(f"{where}: {_json_error(exc)}")
@@ -317,13 +352,14 @@ def _read_checkthat_text(text: str, name: str) -> Iterator[FactCheck | RecordErr
     header = [c.strip().lower() for c in lines[0].split("\t")]
     if len(header) < 2 or "vclaim" not in header[1]:
         raise InputError(f"{name}: not a CheckThat! verified-claims TSV (header should be 'id<TAB>vclaim<TAB>title')")
+    widest = max(3, len(header))  # columns the header names after the title are allowed (and ignored)
     for lineno, line in enumerate(lines[1:], 2):
         if not line.strip():
             continue
         cols = line.split("\t")
         where = f"{name}:{lineno}"
-        if len(cols) not in (2, 3):
-            yield RecordError(f"{where}: expected 2 or 3 tab-separated columns, got {len(cols)}")
+        if not 2 <= len(cols) <= widest:
+            yield RecordError(f"{where}: expected 2 to {widest} tab-separated columns, got {len(cols)}")
             continue
         cols = [unquote_field(c.strip()) for c in cols]
         vid, claim = _clean(cols[0]), _clean(cols[1])
@@ -332,11 +368,31 @@ def _read_checkthat_text(text: str, name: str) -> Iterator[FactCheck | RecordErr
         elif claim is None:
             yield RecordError(f"{where}: vclaim {vid} has no text")
         else:
-            yield FactCheck(id=vid, claim=claim, title=_clean(cols[2]) if len(cols) == 3 else None)
+            yield FactCheck(id=vid, claim=claim, title=_clean(cols[2]) if len(cols) >= 3 else None)
+
+
+def _unclosed_quote_line(text: str) -> int | None:
+    """The line on which a CSV row opens a quoted field that the file never closes, or None.
+
+    Python's csv reader (not strict) would silently read everything after such a quote, rows included, as one field.
+    """
+    reader = csv.reader(io.StringIO(text), strict=True)
+    while True:
+        start = reader.line_num + 1
+        try:
+            next(reader)
+        except StopIteration:
+            return None
+        except csv.Error as exc:  # strict mode's other complaints ('"a"b') are read leniently: not this problem
+            if "unexpected end of data" in str(exc):
+                return start
 
 
 def _read_csv_text(text: str, name: str) -> Iterator[FactCheck | RecordError]:
     """Comma-separated rows with a header naming at least `claim` (also rating, url, publisher, date, title, id)."""
+    unclosed = _unclosed_quote_line(text)
+    if unclosed == 1:
+        raise InputError(f"{name}: a quoted field opened in the CSV header is never closed")
     reader = csv.reader(io.StringIO(text))
     try:
         header = [h.strip().lower() for h in next(reader)]
@@ -346,6 +402,13 @@ def _read_csv_text(text: str, name: str) -> Iterator[FactCheck | RecordError]:
         raise InputError(f"{name}: CSV header has no 'claim' column (expected {','.join(CSV_COLUMNS)})")
     col = {h: i for i, h in enumerate(header)}
     while True:
+        start = reader.line_num + 1
+        if start == unclosed:
+            yield RecordError(
+                f"{name}:{start}: a quoted field opened on this line is never closed, so the rest of the file "
+                "would be read as one value; nothing from this line on was imported"
+            )
+            return
         try:
             row = next(reader)
         except StopIteration:
