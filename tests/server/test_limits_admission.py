@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from newsaudit.server.app import analysis_cost, create_app
+from newsaudit.server.app import PAGE_COST, analysis_cost, create_app
 from newsaudit.server.limits import Admission, JobTooLong, PoolFull, ServiceEstimate
 from newsaudit.server.schemas import ArticleInput
 from newsaudit.settings import Settings
@@ -283,3 +284,58 @@ def test_jobs_ahead_count_with_the_margin_too() -> None:
     running(adm2)
     with pytest.raises(PoolFull):
         adm2.admit("analysis")  # 1.1 + 1.1 = 2.2 s; by the mean alone the wait would be 0.8 s and it would fit
+
+
+def _record_jobs(app: Any) -> list[tuple[str, float]]:
+    """The (kind, cost) of every job the app's pool is asked to run, from now on."""
+    pool = app.state.newsaudit.pool
+    jobs: list[tuple[str, float]] = []
+    run_job = pool.run_job
+
+    async def recording(kind: str, cost: float, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        jobs.append((kind, cost))
+        return await run_job(kind, cost, fn, *args, **kwargs)
+
+    pool.run_job = recording
+    return jobs
+
+
+def test_a_page_is_fetched_as_a_job_of_its_own_and_analysed_at_the_cost_of_its_text() -> None:
+    """An HTML body, URL or upload was one analysis job of fixed cost PAGE_COST whatever the text found: a long
+    page slipped past the per-job limit and taught the estimate a service time per unit many times too high."""
+    paragraph = "The harbour master said on Monday that 40 ships had been turned away from the port. "
+    paragraphs = "".join(f"<p>Day {i}: {paragraph * 4}</p>" for i in range(50))
+    page = f"<html><body><article>{paragraphs}</article></body></html>"
+    app = create_app(Settings(use_models=False, server_max_job_seconds=30.0))
+    with TestClient(app) as client:
+        jobs = _record_jobs(app)
+        r = client.post("/api/analyze", json={"html": page})
+        assert r.status_code == 200
+        text_kchars = len(r.json()["article"]["text"]) / 1000
+        assert text_kchars > 15
+        assert jobs[0] == ("page", PAGE_COST)
+        assert jobs[1][0] == "analysis" and jobs[1][1] == pytest.approx(text_kchars, rel=0.05)
+        jobs.clear()
+        r = client.post("/audit", files={"file": ("p.html", page.encode(), "text/html")})
+        assert r.status_code == 200
+        assert [kind for kind, _ in jobs] == ["page", "analysis"]  # extraction is off the event loop too
+        assert jobs[1][1] == pytest.approx(text_kchars, rel=0.05)
+        app.state.newsaudit.pool.admission.estimates["analysis"] = ServiceEstimate(mean=10.0)  # 10 s per 1,000 chars
+        r = client.post("/api/analyze", json={"html": page})
+        assert r.status_code == 413 and "30 s limit" in r.json()["error"]
+
+
+def test_ingest_is_admitted_like_an_analysis_of_its_length(tmp_path: Any) -> None:
+    """Ingest ran as a cost-1 "other" job: past the per-job limit, and teaching corpus queries its service time."""
+    text = "The harbour master said on Monday that 40 ships had been turned away from the port. " * 40
+    app = create_app(Settings(use_models=False, server_max_job_seconds=30.0), tmp_path / "c.db")
+    with TestClient(app) as client:
+        jobs = _record_jobs(app)
+        assert client.post("/api/ingest", json={"text": text}).status_code == 200
+        assert jobs == [("ingest", pytest.approx(len(text) / 1000))]
+        assert "ingest" in app.state.newsaudit.pool.admission.estimates
+        assert "other" not in app.state.newsaudit.pool.admission.estimates  # corpus queries learn nothing from it
+        app.state.newsaudit.pool.admission.estimates["ingest"] = ServiceEstimate(mean=10.0)
+        r = client.post("/api/ingest", json={"text": text + " Another sentence."})
+        assert r.status_code == 413 and "30 s limit" in r.json()["error"]
+        assert client.get("/api/articles").json()["total"] == 1

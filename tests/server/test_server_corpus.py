@@ -172,3 +172,53 @@ def test_ingest_by_url_uses_the_safe_fetcher(corpus_client: tuple[TestClient, li
         r = c.post("/api/ingest", json={"url": url})
         assert r.status_code == 400 and reason in r.json()["error"]
     assert c.get("/api/articles").json()["total"] == len(ARTICLES)
+
+
+def test_ids_beyond_sqlite_integers_are_422_not_500(corpus_client: tuple[TestClient, list[int]]) -> None:
+    """A 64-bit SQLite INTEGER cannot bind 2**63: such ids and offsets used to end in an OverflowError (500)."""
+    c, _ = corpus_client
+    big = 2**63
+    for method, path in [
+        ("GET", f"/api/articles/{big}"),
+        ("GET", f"/api/claims/{big}"),
+        ("GET", f"/api/claims/{big}/trace"),
+        ("DELETE", f"/api/articles/{big}"),
+        ("GET", f"/api/articles?offset={big}"),
+        ("GET", f"/articles/{big}"),
+        ("GET", f"/claims/{big}"),
+    ]:
+        r = c.request(method, path)
+        assert r.status_code == 422, (path, r.text)
+        assert "9223372036854775807" in r.json()["error"]
+    assert c.get(f"/api/articles/{2**63 - 1}").status_code == 404
+    r = c.post("/api/match", json={"claim_id": 10**30})
+    assert r.status_code == 422 and "claim_id" in r.json()["error"]
+    r = c.get("/corpus", params={"offset": str(10**30)})
+    assert r.status_code == 200 and "No articles match." in r.text
+    assert c.get("/api/articles").json()["total"] == len(ARTICLES)
+
+
+def test_match_body_is_checked_strictly(corpus_client: tuple[TestClient, list[int]]) -> None:
+    c, _ = corpus_client
+    r = c.post("/api/match", json={"claim_id": True})  # not claim 1
+    assert r.status_code == 422 and "claim_id" in r.json()["error"]
+    r = c.post(
+        "/api/match", content=b'{"text": "the basin \\ud800 is closed"}', headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 422 and "surrogate" in r.json()["error"]
+    r = c.get("/api/trace", params={"text": CLAIM, "threshold": "nan"})
+    assert r.status_code == 422 and "finite" in r.json()["error"]
+
+
+def test_writes_from_another_sites_page_are_refused(tmp_path: Path) -> None:
+    """On loopback (no token) a DNS-rebinding page is same-origin: its browser's Origin header gives it away."""
+    with TestClient(create_app(SETTINGS, tmp_path / "o.db")) as c:
+        article_id = c.post("/api/ingest", json=ARTICLES[3]).json()["id"]
+        for origin in ("http://attacker.example:8000", "null", "http://[::1"):
+            r = c.delete(f"/api/articles/{article_id}", headers={"Origin": origin})
+            assert r.status_code == 403 and "web page" in r.json()["error"]
+            r = c.post("/api/ingest", json=ARTICLES[0], headers={"Origin": origin})
+            assert r.status_code == 403
+        assert c.get("/api/articles").json()["total"] == 1
+        r = c.delete(f"/api/articles/{article_id}", headers={"Origin": "http://127.0.0.1:8000"})
+        assert r.status_code == 200  # the server's own pages, and clients that send no Origin, may write

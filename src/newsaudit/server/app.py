@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request, Security
 from fastapi.exceptions import RequestValidationError
@@ -19,6 +20,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
 
 from newsaudit import __version__
 from newsaudit.document import Document
@@ -73,6 +75,14 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
+def _origin_host(origin: str) -> str:
+    """The host name of an Origin header ("" for "null" or one that is not a URL)."""
+    try:
+        return urlsplit(origin).hostname or ""
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return ""
+
+
 def error_status(exc: NewsauditError) -> int:
     """The HTTP status for a newsaudit error: client mistakes are 4xx, an unusable store or model is 5xx."""
     if isinstance(exc, FetchError | QueryError):
@@ -86,8 +96,8 @@ def error_status(exc: NewsauditError) -> int:
     return 400
 
 
-# A page's text size is unknown before the fetch and extraction (pages are mostly markup): cost it like a
-# ~1,000-word article.
+# A page's text size is unknown before the fetch and extraction (pages are mostly markup): the fetch and extraction
+# run as a "page" job costed like a ~1,000-word article, and the analysis of the text found is costed by its length.
 PAGE_COST = 6.0
 
 
@@ -137,6 +147,16 @@ class ServerState:
             if self._corpus is not None:
                 self._corpus.close()
                 self._corpus = None
+
+    async def prepare(self, item: ArticleInput | article_input.Upload | Document) -> ArticleInput | Document:
+        """What to analyse. Plain text is analysed as given (its cost is its length). A page (inline HTML, a URL, an
+        uploaded file) is fetched and extracted first, as a "page" job of its own in a worker thread: its analysis is
+        then admitted, costed and learnt from by the length of the text found, not by the guess PAGE_COST."""
+        if isinstance(item, article_input.Upload):
+            return await self.pool.run_job("page", PAGE_COST, item.load)
+        if isinstance(item, ArticleInput) and item.text is None:
+            return await self.pool.run_job("page", PAGE_COST, article_input.load, item, self.settings)
+        return item
 
     def analyze(self, item: ArticleInput | Document) -> Document:
         """Load (fetching a URL if need be) and analyse one article; runs in a worker thread."""
@@ -222,7 +242,19 @@ def create_app(
         if not given or not hmac.compare_digest(given.encode(), state.token.encode()):
             raise StarletteHTTPException(401, "this endpoint needs 'Authorization: Bearer TOKEN'")
 
+    def refuse_cross_site_writes(request: Request) -> None:
+        """Without a token (loopback), writes are refused when a browser says they come from another site's page.
+
+        A page elsewhere cannot simply post JSON or DELETE here (CORS preflight), but a DNS-rebinding page is
+        same-origin with its own host name: its browser still sends `Origin: http://that-name:PORT`. Clients other
+        than browsers send no Origin and are not affected.
+        """
+        origin = request.headers.get("origin")
+        if state.token is None and origin is not None and not is_loopback_host(_origin_host(origin)):
+            raise StarletteHTTPException(403, f"refused a write request from a web page at {origin[:200]}")
+
     app.state.require_write_token = require_write_token
+    app.state.refuse_cross_site_writes = refuse_cross_site_writes
     install_corpus_routes(app, state, page)
 
     # ---- API ----
@@ -235,7 +267,8 @@ def create_app(
     )
     async def api_analyze(item: ArticleInput) -> Response:
         """Analyse one article (text, HTML or URL) and return the JSON contract (schema newsaudit/1)."""
-        body = await pool.run_job("analysis", analysis_cost(item), lambda: dumps(state.analyze(item)).encode("utf-8"))
+        work = await state.prepare(item)
+        body = await pool.run_job("analysis", analysis_cost(work), lambda: dumps(state.analyze(work)).encode("utf-8"))
         return Response(body, media_type="application/json")
 
     @app.get("/api/health", tags=["server"], summary="Health and load")
@@ -258,19 +291,25 @@ def create_app(
 
     @app.post("/audit", response_class=HTMLResponse, include_in_schema=False)
     async def audit_submit(request: Request) -> HTMLResponse:
-        form = await request.form()
+        try:  # a field may be as long as the body cap allows (Starlette's default is 1 MB per field)
+            form = await request.form(max_part_size=max_body_bytes)
+        except (StarletteHTTPException, MultiPartException) as exc:  # malformed multipart, too many fields
+            message = exc.detail if isinstance(exc, StarletteHTTPException) else exc.message
+            return page("audit.html", 400, form={}, error=_one_line(f"the form could not be read: {message}"))
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
         shown = {k: fields.get(k, "") for k in ("text", "url", "title", "outlet")}
-        upload = form.get("file")
         try:
-            item = await article_input.from_form(fields, upload)
-            doc, report = await pool.run_job("analysis", analysis_cost(item), state.analyze_and_render, item)
+            item = await article_input.from_form(fields, form.get("file"))
+            work = await state.prepare(item)
+            doc, report = await pool.run_job("analysis", analysis_cost(work), state.analyze_and_render, work)
         except PoolFull as exc:
             return page("audit.html", 503, {"Retry-After": str(exc.retry_after)}, form=shown, error=str(exc))
         except JobTooLong as exc:
             return page("audit.html", 413, form=shown, error=str(exc))
         except NewsauditError as exc:
             return page("audit.html", error_status(exc), form=shown, error=_one_line(exc))
+        finally:
+            await form.close()
         return page("audit.html", form=shown, report=report, doc=doc)
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
@@ -314,7 +353,15 @@ def _install_error_handlers(app: FastAPI) -> None:
         headers = dict(exc.headers or {})
         if exc.status_code == 401:
             headers.setdefault("WWW-Authenticate", "Bearer")
-        return _error(exc.status_code, exc.detail, headers or None)
+        detail = exc.detail
+        if exc.status_code == 400 and detail == "There was an error parsing the body":  # FastAPI's, for any cause
+            cause = exc.__cause__
+            detail = (
+                f"the request body is not valid UTF-8 ({cause.reason} at byte {cause.start})"
+                if isinstance(cause, UnicodeDecodeError)
+                else f"the request body could not be read ({type(cause).__name__ if cause else 'unknown error'})"
+            )
+        return _error(exc.status_code, detail, headers or None)
 
     @app.exception_handler(Exception)
     async def internal_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -322,9 +369,22 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error(500, f"internal error: {type(exc).__name__}")
 
 
+JSON_OBJECT_NEEDED = "the request body must be a JSON object, sent with Content-Type: application/json"
+
+
 def _validation_message(exc: RequestValidationError) -> str:
+    errors = exc.errors()
+    for err in errors:  # a body that is not a JSON object at all: say so, not what each field lacks
+        loc, kind = tuple(err.get("loc", ())), err.get("type")
+        if kind == "json_invalid":
+            where = f" at character {loc[1]}" if len(loc) > 1 else ""
+            return f"the request body is not valid JSON ({(err.get('ctx') or {}).get('error', 'syntax error')}{where})"
+        if loc == ("body",) and kind == "missing":
+            return "the request body is empty: send a JSON object with Content-Type: application/json"
+        if loc == ("body",) and kind in ("model_attributes_type", "dict_type", "model_type"):
+            return JSON_OBJECT_NEEDED
     parts = []
-    for err in exc.errors()[:3]:
+    for err in errors[:3]:
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
         msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
         parts.append(f"{where}: {msg}" if where else msg)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
 from starlette.exceptions import HTTPException
 
@@ -16,7 +17,7 @@ from newsaudit.errors import NewsauditError, QueryError
 from newsaudit.outputs.techniques import TECHNIQUES
 from newsaudit.server import inputs
 from newsaudit.server.limits import PoolFull
-from newsaudit.server.schemas import ArticleInput, MatchRequest
+from newsaudit.server.schemas import MAX_ID, ArticleInput, MatchRequest
 
 if TYPE_CHECKING:
     from newsaudit.server.app import ServerState
@@ -37,6 +38,10 @@ def _filters(
 
 
 FilterParams = Annotated[dict[str, str], Depends(_filters)]
+# Stored ids and offsets are SQLite INTEGERs (64-bit): a larger number is refused (422), never passed on to SQLite.
+ArticleId = Annotated[int, PathParam(le=MAX_ID, description="a stored article id")]
+ClaimId = Annotated[int, PathParam(le=MAX_ID, description="a stored claim id")]
+Threshold = Annotated[float, Query(gt=0, le=1, allow_inf_nan=False, description="cosine similarity, in (0, 1]")]
 
 
 def _not_found(what: str, ident: int) -> HTTPException:
@@ -53,10 +58,10 @@ def _render_stored(document: dict[str, Any]) -> tuple[Document, str]:
 
 def install_corpus_routes(app: FastAPI, state: ServerState, page: PageFn) -> None:
     """Add the corpus API and the Corpus, Article and Claim pages to `app`."""
-    from newsaudit.server.app import ERROR_RESPONSES, error_status
+    from newsaudit.server.app import ERROR_RESPONSES, analysis_cost, error_status
 
     pool = state.pool
-    write_guard = [Depends(app.state.require_write_token)]
+    write_guard = [Depends(app.state.require_write_token), Depends(app.state.refuse_cross_site_writes)]
 
     def corpus_call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return fn(state.corpus(), *args, **kwargs)
@@ -69,7 +74,7 @@ def install_corpus_routes(app: FastAPI, state: ServerState, page: PageFn) -> Non
     @app.get("/api/articles", tags=["corpus"], responses=ERROR_RESPONSES, summary="List stored articles")
     async def api_articles(
         filters: FilterParams,
-        offset: int = Query(0, ge=0),
+        offset: int = Query(0, ge=0, le=MAX_ID),
         limit: int = Query(50, ge=1, le=1000),
     ) -> dict[str, Any]:
         """A page of stored articles, newest first, with filters."""
@@ -77,7 +82,7 @@ def install_corpus_routes(app: FastAPI, state: ServerState, page: PageFn) -> Non
         return result.to_dict()
 
     @app.get("/api/articles/{article_id}", tags=["corpus"], responses=ERROR_RESPONSES, summary="Get a stored article")
-    async def api_article(article_id: int) -> dict[str, Any]:
+    async def api_article(article_id: ArticleId) -> dict[str, Any]:
         """One stored article: metadata, claim ids, near-duplicates and its JSON contract under `document`."""
         found = await run(lambda c: c.article(article_id))
         if found is None:
@@ -108,7 +113,7 @@ def install_corpus_routes(app: FastAPI, state: ServerState, page: PageFn) -> Non
         return (await run(work)).to_dict()
 
     @app.get("/api/claims/{claim_id}", tags=["corpus"], responses=ERROR_RESPONSES, summary="Get a stored claim")
-    async def api_claim(claim_id: int) -> dict[str, Any]:
+    async def api_claim(claim_id: ClaimId) -> dict[str, Any]:
         """One stored claim with the metadata of its article."""
         claim = await run(lambda c: c.store.claim(claim_id))
         if claim is None:
@@ -116,7 +121,7 @@ def install_corpus_routes(app: FastAPI, state: ServerState, page: PageFn) -> Non
         return claim.to_dict()
 
     @app.get("/api/claims/{claim_id}/trace", tags=["corpus"], responses=ERROR_RESPONSES, summary="Trace a stored claim")
-    async def api_trace(claim_id: int, threshold: float = Query(SAME_CLAIM_COSINE, gt=0, le=1)) -> dict[str, Any]:
+    async def api_trace(claim_id: ClaimId, threshold: Threshold = SAME_CLAIM_COSINE) -> dict[str, Any]:
         """The claim's history: which outlets carried it (or a near-identical one), first when, credited to whom."""
 
         def work(c: Any) -> Any:
@@ -128,7 +133,7 @@ def install_corpus_routes(app: FastAPI, state: ServerState, page: PageFn) -> Non
 
     @app.get("/api/trace", tags=["corpus"], responses=ERROR_RESPONSES, summary="Trace a claim text")
     async def api_trace_text(
-        text: str = Query(..., description="the claim text"), threshold: float = Query(SAME_CLAIM_COSINE, gt=0, le=1)
+        text: str = Query(..., description="the claim text"), threshold: Threshold = SAME_CLAIM_COSINE
     ) -> dict[str, Any]:
         """The history of a free-text claim across the corpus."""
         return (await run(lambda c: c.trace(text=text, threshold=threshold))).to_dict()
@@ -146,13 +151,16 @@ def install_corpus_routes(app: FastAPI, state: ServerState, page: PageFn) -> Non
 
         The answer comes after the article is committed; `added` is false when it was already stored.
         """
+        state.corpus()  # no corpus: 503 before any page is fetched
+        given = await state.prepare(item)  # a page is fetched and extracted first, as a job of its own
 
         def work(c: Any) -> dict[str, Any]:
-            doc = inputs.load(item, state.settings)
+            doc = given if isinstance(given, Document) else inputs.load(given, state.settings)
             article_id, added = c.add_document(doc)
             return {"id": article_id, "added": added}
 
-        return await run(work)
+        # an analysis (and a store write), admitted and learnt from by its length like one: not a cost-1 corpus query
+        return await pool.run_job("ingest", analysis_cost(given), corpus_call, work)
 
     @app.delete(
         "/api/articles/{article_id}",
@@ -161,7 +169,7 @@ def install_corpus_routes(app: FastAPI, state: ServerState, page: PageFn) -> Non
         dependencies=write_guard,
         summary="Delete an article",
     )
-    async def api_delete(article_id: int) -> dict[str, Any]:
+    async def api_delete(article_id: ArticleId) -> dict[str, Any]:
         """Remove a stored article with its claims."""
         if not await run(lambda c: c.delete(article_id)):
             raise _not_found("article", article_id)
@@ -185,7 +193,7 @@ def install_corpus_routes(app: FastAPI, state: ServerState, page: PageFn) -> Non
         params = {k: (request.query_params.get(k) or "").strip() for k in (*FILTER_NAMES, "q")}
         filters = {k: params[k] for k in FILTER_NAMES if params[k]}
         try:
-            offset = max(0, int(request.query_params.get("offset") or 0))
+            offset = min(MAX_ID, max(0, int(request.query_params.get("offset") or 0)))
         except ValueError:
             offset = 0
         limit = 50
@@ -208,7 +216,7 @@ def install_corpus_routes(app: FastAPI, state: ServerState, page: PageFn) -> Non
         return await guarded(render, "corpus.html", **context)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
-    async def article_page(article_id: int) -> HTMLResponse:
+    async def article_page(article_id: ArticleId) -> HTMLResponse:
         async def render() -> HTMLResponse:
             found = await run(lambda c: c.article(article_id))
             if found is None:
@@ -220,7 +228,7 @@ def install_corpus_routes(app: FastAPI, state: ServerState, page: PageFn) -> Non
         return await guarded(render, "article.html", article=None)
 
     @app.get("/claims/{claim_id}", response_class=HTMLResponse, include_in_schema=False)
-    async def claim_page(claim_id: int) -> HTMLResponse:
+    async def claim_page(claim_id: ClaimId) -> HTMLResponse:
         async def render() -> HTMLResponse:
             claim = await run(lambda c: c.store.claim(claim_id))
             if claim is None:

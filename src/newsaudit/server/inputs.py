@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -26,6 +27,8 @@ def _looks_like_html(data: bytes) -> bool:
 def load(item: ArticleInput, settings: Settings) -> Document:
     """The Document for an API body: text, HTML or URL, with the caller's metadata laid over what was found."""
     if item.url is not None:
+        if not item.url.strip():
+            raise InputError("the URL is empty")
         doc = fetch_document(item.url.strip(), settings)
     elif item.html is not None:
         doc = from_html(item.html, "the HTML")
@@ -54,8 +57,26 @@ def from_upload(data: bytes, filename: str, content_type: str | None) -> Documen
     return document_from_bytes(data, name)
 
 
-async def from_form(fields: dict[str, str], upload: Any) -> ArticleInput | Document:
-    """An ArticleInput (or, for an uploaded file, a Document) from the Audit page's form; InputError if unclear."""
+@dataclass
+class Upload:
+    """A file uploaded through the Audit page, not yet decoded: `load` (HTML extraction can take a while) is run in
+    a worker thread, never on the event loop."""
+
+    data: bytes
+    filename: str
+    content_type: str | None
+    meta: dict[str, str | None] = field(default_factory=dict)
+
+    def load(self) -> Document:
+        doc = from_upload(self.data, self.filename, self.content_type)
+        for name, value in self.meta.items():
+            if value:
+                setattr(doc, name, value)
+        return doc
+
+
+async def from_form(fields: dict[str, str], upload: Any) -> ArticleInput | Upload:
+    """An ArticleInput (or an Upload, for an uploaded file) from the Audit page's form; InputError if unclear."""
     meta = {k: (fields.get(k) or "").strip() or None for k in ("title", "outlet")}
     data = b""
     filename = ""
@@ -72,11 +93,7 @@ async def from_form(fields: dict[str, str], upload: Any) -> ArticleInput | Docum
     if data or filename:
         if not data:
             raise InputError(f"{filename or 'the uploaded file'} is empty")
-        doc = from_upload(data, filename, getattr(upload, "content_type", None))
-        for name, value in meta.items():
-            if value:
-                setattr(doc, name, value)
-        return doc
+        return Upload(data, filename, getattr(upload, "content_type", None), meta)
     try:
         return ArticleInput(text=text if text.strip() else None, url=url or None, **meta)
     except ValidationError as exc:

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from newsaudit.unicode_text import unicode_problem
+
+# SQLite's INTEGER is 64-bit signed: a larger id or offset cannot even be bound as a query parameter.
+MAX_ID = 2**63 - 1
+
+
+def _valid_unicode(value: Any) -> Any:
+    """`value` unchanged, or ValueError when it is a str holding an unpaired surrogate (not valid Unicode text)."""
+    problem = unicode_problem(value) if isinstance(value, str) else None
+    if problem:
+        raise ValueError(problem)
+    return value
 
 
 class ArticleInput(BaseModel):
@@ -18,6 +31,8 @@ class ArticleInput(BaseModel):
     title: str | None = Field(None, max_length=1000)
     outlet: str | None = Field(None, max_length=300)
     published: str | None = Field(None, max_length=100, description="publication date, ISO 8601")
+
+    _unicode = field_validator("text", "html", "url", "title", "outlet", "published", mode="before")(_valid_unicode)
 
     @model_validator(mode="after")
     def _exactly_one_source(self) -> ArticleInput:
@@ -33,8 +48,10 @@ class MatchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str | None = Field(None, description="the claim text")
-    claim_id: int | None = Field(None, description="a stored claim id (instead of text)")
-    k: int = Field(10, ge=1, le=100, description="hits per list")
+    claim_id: int | None = Field(None, le=MAX_ID, strict=True, description="a stored claim id (instead of text)")
+    k: int = Field(10, ge=1, le=100, strict=True, description="hits per list")
+
+    _unicode = field_validator("text", mode="before")(_valid_unicode)
 
     @model_validator(mode="after")
     def _one_query(self) -> MatchRequest:
