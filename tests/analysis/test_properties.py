@@ -67,3 +67,17 @@ def test_analyze_never_raises_and_offsets_hold(text: str) -> None:
         assert att.content.end > att.content.start
     roundtrip = Document.from_dict(json.loads(json.dumps(doc.to_dict())))
     assert roundtrip.to_dict() == doc.to_dict()
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["\ud800", "\udfff", "\udc80", "said", "Police", "3 people", "were hurt.", " "]), max_size=20
+    )
+)
+def test_unpaired_surrogates_do_not_break_the_models(words: list[str]) -> None:
+    # a str from JSON ("\ud800") may hold an unpaired surrogate; the tokenizer raised a TypeError on it
+    text = "Police said 3 people \ud800 were hurt. " + " ".join(words)
+    doc = analyze(text)
+    doc.check_offsets()
+    assert doc.sentences and doc.summary

@@ -106,3 +106,30 @@ def test_segmentation_covers_text_in_order(text: str) -> None:
     for s in sentences:
         covered.update(range(s.start, s.end))
     assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())
+
+
+_ONE_CHAR_BREAKS = ["\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("ab .!?\n\"“”'’U.S.Mr 3,.")), max_size=200),
+    st.sampled_from(_ONE_CHAR_BREAKS),
+)
+def test_every_line_break_ends_a_paragraph(text: str, newline: str) -> None:
+    # a lone "\r" (classic Mac text), "\v" (Word), U+2028 ... broke no paragraph: the whole article was one, its
+    # headline ran into the first sentence and "X reports:" relay lines went unseen
+    paragraphs, sentences = segment(text)
+    other = text.replace("\n", newline)  # one character for one: the offsets stay the same
+    other_paragraphs, other_sentences = segment(other)
+    assert [(p.start, p.end) for p in other_paragraphs] == [(p.start, p.end) for p in paragraphs]
+    assert other_sentences == sentences
+
+
+def test_crlf_hard_wrapped_text_uses_blank_lines() -> None:
+    # with "\r\n" every wrapped line was a paragraph of its own, so sentences broke at each line end
+    line = "the council met again on Monday evening to discuss the budget and"
+    text = "\n".join([f"Word {line}"] * 5) + " ended.\n\nNext paragraph here."
+    for newline in ("\r\n", "\r", "\u2028"):
+        paragraphs, sentences = segment(text.replace("\n", newline))
+        assert len(paragraphs) == 2 and len(sentences) == 2, newline

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import unicodedata
 
 import numpy as np
 from hypothesis import given, settings
@@ -68,6 +69,22 @@ def test_split_at_blank_lines_covers_the_run_and_cuts_only_there(parts: list[str
         assert "\n\n" in text[offsets[b - 1][1] : offsets[b][0]].replace(" ", "")
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(["ab", "c", "\n", "\n\n", " \n \n", " "]), max_size=12),
+    st.sampled_from(["\r\n", "\r", "\v", "\x85", "\u2028", "\u2029"]),
+)
+def test_split_at_blank_lines_knows_every_line_break(parts: list[str], newline: str) -> None:
+    # a blank line written with "\r" (classic Mac text) or U+2028 cut no span; one "\r\n" is no blank line
+    text = "".join(parts)
+    offsets = [(k, k + 1) for k, ch in enumerate(text) if ch.isalpha()]
+    other = text.replace("\n", newline)
+    shift = [(len(newline) - 1) * text.count("\n", 0, k) for k in range(len(text) + 1)]
+    other_offsets = [(a + shift[a], b + shift[a]) for a, b in offsets]
+    expected = split_at_blank_lines(text, offsets, 0, len(offsets))
+    assert split_at_blank_lines(other, other_offsets, 0, len(other_offsets)) == expected
+
+
 def _draw_span(text: str, data: st.DataObject) -> tuple[int, int]:
     """Any [start, end) inside the text, empty spans included."""
     start = data.draw(st.integers(0, len(text)))
@@ -91,6 +108,22 @@ def test_snap_to_words_widens_partial_words() -> None:
     text = "The minister said hello."
     assert snap_to_words(text, 5, 9) == (4, 12)
     assert snap_to_words(text, 3, 13) == (4, 12)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(alphabet="ab \u0301\u0308\u0327\u200d", max_size=40), st.data())
+def test_snap_to_words_keeps_combining_marks_with_their_letter(text: str, data: st.DataObject) -> None:
+    # decomposed text: "déclaré" is "de\u0301clare\u0301"; a span ending at "declare" left the last accent out
+    a, b = snap_to_words(text, *_draw_span(text, data))
+    if b > a:
+        assert b == len(text) or not (text[b - 1] != " " and unicodedata.combining(text[b]))
+        assert a == 0 or not (text[a - 1] != " " and text[a] != " ")
+
+
+def test_snap_to_words_takes_a_final_accent() -> None:
+    text = unicodedata.normalize("NFD", "« Ça suffit », déclaré René.")
+    start = text.index("de")
+    assert text[slice(*snap_to_words(text, start, start + len("declare")))] == unicodedata.normalize("NFD", "déclaré")
 
 
 @settings(max_examples=80, deadline=None)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from outputs_docs import documents
 
-from newsaudit.document import Attribution, Document, Quantity, Source, Technique
+from newsaudit.document import Attribution, Claim, Document, Quantity, Source, Technique
 from newsaudit.outputs import html as report
 
 HOSTILE = (
@@ -184,3 +184,30 @@ def test_claim_links_only_for_safe_targets(example_doc: Document) -> None:
     assert 'href="https://x.example/?a=&quot;b&quot;"' in fragment
     assert "javascript:" not in fragment and "evil.example" not in fragment
     assert "na-claim-link" not in report.render_fragment(example_doc)
+
+
+def test_foreign_source_kind_and_claim_index_are_safe() -> None:
+    # a Document loaded from JSON may carry any string as a source kind, and any claim attribution index: the
+    # claims table put the kind unescaped into a class attribute, and indexed the attributions without a check
+    text = "Bob said it rained all day long yesterday. It was wet."
+    doc = Document(text=text)
+    s = doc.span
+    kind = '"><img src=x onerror=alert(1)>'
+    doc.attributions = [Attribution(s(9, 41), Source(s(0, 3), kind, "person"), s(4, 8))]  # type: ignore[arg-type]
+    doc.claims = [Claim(s(0, 42), 0), Claim(s(43, 54), 5), Claim(s(43, 54), -1)]
+    doc.quantities = [Quantity(s(0, 3), float("inf"))]
+    page = report.render(doc)
+    assert "<img" not in page.lower()
+    claims = page.split('class="na-panel na-panel-claims"', 1)[1].split("</section>", 1)[0]
+    assert claims.count("UNSOURCED</span>") == 2
+    assert "".join(parse(page).text) == text
+
+
+@settings(max_examples=20, deadline=None)
+@given(documents(text=st.text(alphabet=st.sampled_from(["a", " ", "<", "\udc00", "\udfff"]), max_size=60)))
+def test_unpaired_surrogates_can_be_written(doc: Document) -> None:
+    # the page held them raw, so it could not be encoded: the text shows U+FFFD, the data block the exact text
+    page = report.render(doc)
+    page.encode("utf-8")
+    assert "".join(parse(page).text) == re.sub("[\ud800-\udfff]", "\ufffd", doc.text)
+    assert embedded_data(page)["document"] == doc.to_dict()

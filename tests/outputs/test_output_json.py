@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -77,3 +78,18 @@ def test_jsonl_one_object_per_line(docs: list[Document]) -> None:
     assert out == "" or out.endswith("\n")
     for line, doc in zip(lines, docs, strict=True):
         assert json.loads(line)["article"]["text"] == doc.text
+
+
+# unpaired: a high surrogate right before a low one would read back from any JSON as one astral character
+_WITH_SURROGATES = st.text(
+    alphabet=st.sampled_from(["a", " ", "é", "😀", "\ud800", "\udbff", "\udc00", "\udfff"])
+).filter(lambda t: not re.search("[\ud800-\udbff][\udc00-\udfff]", t))
+
+
+@settings(max_examples=40, deadline=None)
+@given(documents(text=_WITH_SURROGATES))
+def test_unpaired_surrogates_are_escaped(doc: Document) -> None:
+    # json.dumps(ensure_ascii=False) wrote them raw: the output could not be encoded as UTF-8 to a file or a socket
+    for out in (dumps(doc), dumps_lines([doc])):
+        out.encode("utf-8")
+        assert Document.from_dict(json.loads(out)).to_dict() == doc.to_dict()

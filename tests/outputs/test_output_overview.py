@@ -46,3 +46,11 @@ def test_small_formatters() -> None:
     assert display_title(Document(text="Headline\n\nBody.")) == "Headline"
     assert display_title(Document(text="Only one line.")) == "Untitled article"
     assert display_title(Document(text="x", title="Given")) == "Given"
+
+
+def test_formatters_take_odd_values_and_line_breaks() -> None:
+    # a non-finite value (only in a hand-made Document) raised OverflowError in every renderer
+    assert format_value(float("inf")) == "inf" and format_value(float("nan")) == "nan"
+    # the first line of classic Mac ("\r") or U+2028 text is the headline too
+    for newline in ("\r", "\r\n", "\u2028", "\v"):
+        assert display_title(Document(text=f"Headline{newline}{newline}Body text.")) == "Headline", repr(newline)

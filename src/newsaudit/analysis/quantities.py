@@ -9,6 +9,7 @@ with a reporting cue: `sources_figures`) sources a number: a doubtful relation d
 
 from __future__ import annotations
 
+import math
 import re
 
 from newsaudit.analysis import lexicons as lx
@@ -32,7 +33,8 @@ _QUANTITY = re.compile(
     r"|(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w-]|[.,/:]\d)"
     r"(?:\s?(?P<mag>" + _MAG + r"|bn|mn)\b)?"
     r"|(?P<frac>" + _FRACTIONS + r")(?![\w-])"
-    r"|(?P<words>(?:a|(?:" + _NW + r")(?:[- ](?:" + _NW + r"))?)(?:\s+(?:and\s+)?(?:" + _MAG + r"|dozen)(?![\w-]))+"
+    r"|(?P<words>(?:a|(?:" + _NW + r")(?:[- ](?:" + _NW + r"))?)"
+    r"(?:\s+(?:and\s+)?(?:" + _MAG + r"|dozen)(?![\w-]))+"
     r"|(?:" + _NW + r")(?:-(?:" + _NW + r"))?)(?![\w-])"
     r")",
     re.IGNORECASE,
@@ -166,11 +168,11 @@ def _word_value(phrase: str) -> float | None:
         if tok in ("and", ""):
             continue
         if tok == "a":
-            current = 1
+            current = 1.0  # a float, as `total` is: "a hundred hundred ..." overflows to inf, not to a huge int
+        elif tok == "dozen":  # before NUMBER_WORDS, which holds it too: "two dozen" is 24, not 2 + 12
+            current = (current or 1) * 12
         elif tok in lx.NUMBER_WORDS:
             current += lx.NUMBER_WORDS[tok]
-        elif tok == "dozen":
-            current = (current or 1) * 12
         elif tok in lx.MAGNITUDES:
             mag = lx.MAGNITUDES[tok]
             if mag == 100:
@@ -292,6 +294,8 @@ def _quantity(text: str, m: re.Match[str], s0: int, s1: int) -> Quantity | None:
             per, rest_end = pr.group(1).lower(), pr.end()
         elif adj := _RATE_ADJECTIVE.search(text, max(s0, start - 40), start):
             per = _RATE_ADJECTIVES[adj.group(1).lower()]  # "the monthly payment of 100 dollars"
+    if not math.isfinite(value):
+        return None  # a few hundred digits (or "a hundred hundred ...") overflow a float: no figure to report
     counts = None
     if unit in (None, "fraction"):
         counts = _counted_noun(text, rest_end, s1)

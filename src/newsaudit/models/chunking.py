@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
 
-_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+# A blank line, with any line break str.splitlines() knows ("\r\n" is one break, a lone "\r" another).
+_BREAK = r"(?:\r\n|\r(?!\n)|[\n\v\f\x1c\x1d\x1e\x85\u2028\u2029])"
+_BLANK_LINE = re.compile(_BREAK + r"[^\S\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]*" + _BREAK)
 
 
 def windows(n_tokens: int, size: int, stride: int) -> list[tuple[int, int]]:
@@ -71,7 +74,9 @@ def split_at_blank_lines(text: str, offsets: Sequence[tuple[int, int]], i: int, 
 
 
 def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() or ch in "_'’-"
+    # combining marks belong to the letter before them ("e" + U+0301 in decomposed text is one "é"), and the
+    # zero-width (non-)joiners to the word they sit in
+    return ch.isalnum() or ch in "_'’-\u200c\u200d" or unicodedata.category(ch)[0] == "M"
 
 
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:

@@ -19,6 +19,7 @@ from typing import Any
 
 from newsaudit.analysis.labels import PTC_TECHNIQUES
 from newsaudit.document import Claim, Document, Quantity
+from newsaudit.outputs.json import escape_surrogates
 from newsaudit.outputs.overview import (
     KIND_ORDER,
     Overview,
@@ -32,6 +33,7 @@ from newsaudit.outputs.overview import (
     source_display,
 )
 from newsaudit.outputs.techniques import TECHNIQUES, technique_info
+from newsaudit.unicode_text import replace_surrogates
 
 _TEMPLATES = resources.files("newsaudit.outputs").joinpath("templates")
 ASSETS_CSS: str = _TEMPLATES.joinpath("report.css").read_text(encoding="utf-8")
@@ -72,12 +74,13 @@ class _Mark:
 
 
 def _esc(value: object) -> str:
-    return escape(str(value), quote=True)
+    # an unpaired surrogate (from JSON "\ud800") has no UTF-8 form: the page could not be written; show U+FFFD
+    return escape(replace_surrogates(str(value)), quote=True)
 
 
 def _json_for_script(data: Any) -> str:
     """JSON that is safe inside a <script> element: no `<`, `>` or `&` can end the element or open a comment."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = escape_surrogates(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     for ch, rep in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(ch, rep)
     return text
@@ -451,12 +454,14 @@ def _claims_table(doc: Document, names: dict[int, str], claim_href: ClaimHref | 
     scored = any(c.checkworthy is not None for c in doc.claims)
     rows = []
     for i, c in enumerate(doc.claims):
-        src = doc.attributions[c.attribution].source if c.attribution is not None else None
-        kind = src.kind if src else ("self" if c.attribution is not None else "none")
-        if c.attribution is None:
+        # an index outside the attributions (hand-made or foreign JSON) reads as unsourced, as in `_source_label`
+        a = c.attribution if c.attribution is not None and 0 <= c.attribution < len(doc.attributions) else None
+        src = doc.attributions[a].source if a is not None else None
+        kind = src.kind if src else ("self" if a is not None else "none")
+        if a is None:
             src_html = '<span class="na-flag">UNSOURCED</span>'
-        else:
-            src_html = f'<span class="na-dot na-k-{kind}"></span>{_esc(_source_label(doc, c.attribution, names))}'
+        else:  # the kind is escaped too: a Document loaded from JSON may carry any string there
+            src_html = f'<span class="na-dot na-k-{_esc(kind)}"></span>{_esc(_source_label(doc, a, names))}'
         cells = [
             f'<td class="na-c-text">{_esc(shorten(c.span.text, 220))}</td>',
             f"<td>{src_html}</td>",
@@ -467,7 +472,7 @@ def _claims_table(doc: Document, names: dict[int, str], claim_href: ClaimHref | 
             href = _safe_href(claim_href(i, c))
             link = f'<a href="{_esc(href)}" class="na-claim-link">matches →</a>' if href else ""
             cells.append(f"<td>{link}</td>")
-        cls = ' class="na-row-unsourced"' if c.attribution is None else ""
+        cls = ' class="na-row-unsourced"' if a is None else ""
         rows.append(f'<tr{cls} data-target="c{i}" tabindex="0">{"".join(cells)}</tr>')
     heads = ["Claim", "Source"] + (["Check-worthy"] if scored else []) + ([""] if claim_href is not None else [])
     head = "".join(f"<th>{_esc(h)}</th>" for h in heads)

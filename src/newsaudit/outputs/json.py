@@ -6,11 +6,19 @@ import json as _json
 from collections.abc import Iterable
 
 from newsaudit.document import Document
+from newsaudit.unicode_text import SURROGATE
+
+# An unpaired surrogate (a str read from JSON "\ud800" may hold one) has no UTF-8 form: written raw it fails to encode.
+
+
+def escape_surrogates(text: str) -> str:
+    """JSON text with each raw unpaired surrogate written as its `\\uXXXX` escape, which reads back to the same str."""
+    return SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def dumps(doc: Document, indent: int | None = None) -> str:
-    """The document's JSON contract as a string (UTF-8 characters kept as is)."""
-    return _json.dumps(doc.to_dict(), ensure_ascii=False, indent=indent)
+    """The document's JSON contract as a string (UTF-8 characters kept as is, unpaired surrogates escaped)."""
+    return escape_surrogates(_json.dumps(doc.to_dict(), ensure_ascii=False, indent=indent))
 
 
 # Characters that str.splitlines() and some JSONL readers treat as line breaks but JSON leaves unescaped.

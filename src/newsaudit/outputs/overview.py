@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -159,6 +160,8 @@ def shorten(text: str, limit: int = 160) -> str:
 
 def format_value(value: float) -> str:
     """A quantity's value without a pointless `.0`, with thousands separators."""
+    if not math.isfinite(value):  # only from a hand-made Document: the pipeline never reports one
+        return f"{value:g}"
     if value == int(value) and abs(value) < 1e15:
         return f"{int(value):,}"
     return f"{value:,.6g}" if abs(value) >= 1000 else f"{value:g}"
@@ -178,7 +181,7 @@ def display_title(doc: Document) -> str:
     """The article's title, else its first line when that looks like a headline, else a placeholder."""
     if doc.title and doc.title.strip():
         return doc.title.strip()
-    first = doc.text.strip().split("\n", 1)[0].strip()
+    first = (doc.text.strip().splitlines() or [""])[0].strip()  # any line break: "\r" alone, U+2028, ...
     if first and len(first) <= 160 and doc.text.strip() != first:
         return first
     return "Untitled article"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -19,20 +21,34 @@ from newsaudit.outputs.overview import (
     source_display,
 )
 from newsaudit.outputs.techniques import technique_info
+from newsaudit.unicode_text import replace_surrogates
 
 KIND_STYLES = {"named": "bold blue", "vague": "bold dark_orange", "anonymous": "bold red", "self": "bold grey50"}
+
+# Control characters in article text or metadata would reach the terminal raw (rich strips only a few, not ESC):
+# "\x1b[2J" clears the screen, "\x1b]0;...\x07" retitles the window. Spacing ones become a space, others go.
+_CONTROLS = {
+    c: (" " if chr(c).isspace() else None)
+    for c in (*range(0x20), *range(0x7F, 0xA0))
+    if unicodedata.category(chr(c)) == "Cc" and chr(c) not in "\n\t"
+}
+
+
+def _clean(text: str) -> str:
+    """Text from the article or its metadata, safe to print: no terminal control characters, no lone surrogates."""
+    return replace_surrogates(text.translate(_CONTROLS))  # no terminal encoding can print a lone surrogate
 
 
 def _header(doc: Document) -> Text:
     head = Text()
-    head.append(display_title(doc), style="bold")
+    head.append(_clean(display_title(doc)), style="bold")
     meta = [m for m in (doc.outlet, doc.author, doc.published, doc.url) if m]
     if meta:
-        head.append("\n" + " · ".join(meta), style="grey50")
+        head.append("\n" + _clean(" · ".join(meta)), style="grey50")
     if doc.relayed_from:
         chain = " → ".join([*doc.relayed_from, doc.outlet or "this article"])
         head.append("\nRelayed: ", style="bold magenta")
-        head.append(chain)
+        head.append(_clean(chain))
     return head
 
 
@@ -65,12 +81,12 @@ def render(doc: Document, console: Console) -> None:
                 if n:
                     said.append("\n")
                 if att.source is not None and att.source.refers_to is not None:  # a pronoun and who it stands for
-                    said.append(shorten(source_display(att.source), 60) + ": ", style="grey50")
+                    said.append(_clean(shorten(source_display(att.source), 60)) + ": ", style="grey50")
                 if att.cue:
-                    said.append(shorten(att.cue.text, 30) + " ", style="italic grey50")
-                said.append(quoted(shorten(content_text(att), 140)))
-            kind_text = Text(kind + (f" / {subtype}" if subtype else ""), style=KIND_STYLES.get(kind, ""))
-            table.add_row(Text(name, style=KIND_STYLES.get(kind, "")), kind_text, said)
+                    said.append(_clean(shorten(att.cue.text, 30)) + " ", style="italic grey50")
+                said.append(_clean(quoted(shorten(content_text(att), 140))))
+            kind_text = Text(_clean(kind + (f" / {subtype}" if subtype else "")), style=KIND_STYLES.get(kind, ""))
+            table.add_row(Text(_clean(name), style=KIND_STYLES.get(kind, "")), kind_text, said)
         console.print(table)
     else:
         console.print("No attributions were found.", style="grey50")
@@ -85,7 +101,8 @@ def render(doc: Document, console: Console) -> None:
         qt.add_column("Counts", overflow="fold")
         for q in unsourced:
             value = ("≈" if q.approximate else "") + format_value(q.value)
-            qt.add_row(*(Text(v) for v in (shorten(q.span.text, 60), value, q.unit or "", q.per or "", q.counts or "")))
+            cells = (shorten(q.span.text, 60), value, q.unit or "", q.per or "", q.counts or "")
+            qt.add_row(*(Text(_clean(v)) for v in cells))
         console.print(qt)
     elif doc.quantities:
         console.print(f"All {len(doc.quantities)} figures have a source.", style="green")
@@ -118,5 +135,6 @@ def render(doc: Document, console: Console) -> None:
         tt.add_column("Example", overflow="fold")
         for label, n in ov.techniques[:8]:
             example = next(t for t in doc.techniques if t.technique == label)
-            tt.add_row(Text(technique_info(label).name), str(n), Text("“" + shorten(example.span.text, 70) + "”"))
+            name = _clean(technique_info(label).name)
+            tt.add_row(Text(name), str(n), Text("“" + _clean(shorten(example.span.text, 70)) + "”"))
         console.print(tt)
