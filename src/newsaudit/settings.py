@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -43,4 +44,21 @@ class Settings:
         unknown = sorted(set(values) - set(known))
         if unknown:
             raise InputError(f"unknown setting(s): {', '.join(unknown)}")
+        for name, value in values.items():
+            if problem := _problem(str(known[name].type), value):
+                raise InputError(f"setting {name} must be {problem}, not {value!r}")
         return replace(self, **values)
+
+
+def _problem(kind: str, value: Any) -> str | None:
+    """What a setting of type `kind` ("int", "float", "bool", "str | None") must be, if `value` is not that."""
+    if kind == "bool":
+        return None if isinstance(value, bool) else "true or false"
+    if kind == "str | None":
+        return None if value is None or isinstance(value, str) else "a string"
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "int" and not (number and isinstance(value, int) and value > 0):
+        return "a whole number above 0"
+    if kind == "float" and not (number and math.isfinite(value) and value > 0):
+        return "a number above 0"
+    return None

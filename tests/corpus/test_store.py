@@ -13,7 +13,7 @@ import pytest
 from newsaudit.corpus import Corpus, SqliteStore, Store
 from newsaudit.corpus.store import SCHEMA_VERSION, _describe
 from newsaudit.document import Document
-from newsaudit.errors import StoreError
+from newsaudit.errors import QueryError, StoreError
 from newsaudit.matching import FactCheck
 from newsaudit.settings import Settings
 
@@ -27,6 +27,13 @@ def test_sqlite_store_implements_the_protocol(tmp_path: Path) -> None:
     assert mode == "wal"
     assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store.conn.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION
+    store.close()
+
+
+def test_an_id_past_sqlite_integers_is_a_query_error(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "c.db")
+    with pytest.raises(QueryError, match="too large for the corpus database"):
+        store.article(10**30)
     store.close()
 
 

@@ -58,6 +58,11 @@ def test_only_http_and_https(url: str) -> None:
         fetch(url, PRIVATE_OK)
 
 
+def test_a_url_without_a_scheme_says_what_it_needs() -> None:
+    with pytest.raises(FetchError, match=r"invalid URL example.org/news: it needs http:// or https:// in front"):
+        fetch("example.org/news", PRIVATE_OK)
+
+
 def test_loopback_is_refused_by_default_and_never_requested(local_server) -> None:
     local_server.routes["/a"] = Route(body=PAGE)
     with pytest.raises(FetchError, match=r"127\.0\.0\.1 is a loopback address \(use --allow-private-urls"):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from newsaudit.errors import InputError
 from newsaudit.evaluation.checkthat import average_precision_at, ranking_metrics, recall_at, reciprocal_rank
+from newsaudit.matching.checkthat import read_qrels
 
 
 def test_average_precision_by_hand() -> None:
@@ -34,3 +37,14 @@ def test_ranking_metrics_average_over_judged_queries() -> None:
     assert m["recall@5"] == pytest.approx(2 / 3)
     with pytest.raises(InputError):
         ranking_metrics(run, {})
+
+
+def test_qrels_with_a_bad_line_are_refused_on_one_line(tmp_path: Path) -> None:
+    good = tmp_path / "good.qrels"
+    good.write_text("q1 0 a 1\nq2 0 b 0\n\nq3 0 c 2\n")
+    assert read_qrels(good) == {"q1": {"a"}, "q3": {"c"}}
+    for line in ("q1 0 a yes", "q1 0 a", "q1 0 a 1.5"):
+        bad = tmp_path / "bad.qrels"
+        bad.write_text(line + "\n")
+        with pytest.raises(InputError, match=r"bad.qrels:1: expected 'qid 0 docid relevance'"):
+            read_qrels(bad)

@@ -23,7 +23,7 @@ from newsaudit.corpus.records import (
     StoredArticle,
     StoredClaim,
 )
-from newsaudit.errors import StoreError
+from newsaudit.errors import QueryError, StoreError
 from newsaudit.matching.factchecks import FactCheck
 
 SCHEMA_VERSION = 1
@@ -175,6 +175,8 @@ def _wrap(method: Callable[..., T]) -> Callable[..., T]:
                 yield from method(self, *args, **kwargs)
             except sqlite3.Error as exc:
                 raise StoreError(_describe(self.path, exc)) from exc
+            except OverflowError as exc:  # an id or offset past SQLite's 64-bit integers
+                raise QueryError(f"a number is too large for the corpus database ({exc})") from None
 
         return generator  # type: ignore[return-value]
 
@@ -184,6 +186,8 @@ def _wrap(method: Callable[..., T]) -> Callable[..., T]:
             return method(self, *args, **kwargs)
         except sqlite3.Error as exc:
             raise StoreError(_describe(self.path, exc)) from exc
+        except OverflowError as exc:  # an id or offset past SQLite's 64-bit integers
+            raise QueryError(f"a number is too large for the corpus database ({exc})") from None
 
     return wrapper
 

@@ -104,8 +104,10 @@ def _checked_target(url: str, settings: Settings, resolver: Resolver) -> tuple[h
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError, ValueError) as exc:
         raise FetchError(f"invalid URL {url}: {exc}") from None
+    if not parsed.scheme:
+        raise FetchError(f"invalid URL {url}: it needs http:// or https:// in front")
     if parsed.scheme not in ("http", "https"):
-        raise FetchError(f"refused {url}: only http and https URLs can be fetched, not {parsed.scheme or 'none'}:")
+        raise FetchError(f"refused {url}: only http and https URLs can be fetched, not {parsed.scheme}:")
     host = parsed.host
     if not host:
         raise FetchError(f"invalid URL {url}: no host")

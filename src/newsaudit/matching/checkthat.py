@@ -52,8 +52,8 @@ def read_qrels(path: str | Path) -> dict[str, set[str]]:
         cols = line.split()
         if not cols:
             continue
-        if len(cols) != 4:
-            raise InputError(f"{path}:{lineno}: expected 'qid 0 docid relevance'")
+        if len(cols) != 4 or not cols[3].lstrip("-").isdigit():
+            raise InputError(f"{path}:{lineno}: expected 'qid 0 docid relevance' (relevance a whole number)")
         if int(cols[3]) > 0:
             qrels.setdefault(cols[0], set()).add(cols[2])
     return qrels
