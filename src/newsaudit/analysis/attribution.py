@@ -32,7 +32,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import lru_cache
 
@@ -479,7 +479,7 @@ def find_attributions(doc: Document) -> list[Attribution]:
     relay_paras = relay_paragraphs(doc)
     paragraphs = doc.paragraphs
     out: list[Attribution] = []
-    taken = _SpanIndex()
+    taken = SpanIndex()
     for sent in doc.sentences:
         if sent.paragraph in relay_paras:
             continue
@@ -496,7 +496,7 @@ def find_attributions(doc: Document) -> list[Attribution]:
     return resolve_pronouns(text, settle_spans(text, out))  # pronouns typed on the final spans
 
 
-class _SpanIndex:
+class SpanIndex:
     """Character ranges, each with an owner, sorted by start: which ones a range overlaps is a bisection and a short
     walk back (no range is longer than the longest seen), not a scan of all (an article of 40,000 attributions took
     minutes)."""
@@ -509,17 +509,20 @@ class _SpanIndex:
         bisect.insort(self._ranges, (start, end, owner))
         self._longest = max(self._longest, end - start)
 
-    def overlaps(self, start: int, end: int, *, skip: int | None = None) -> bool:
-        """Whether [start, end) shares a character with a range of an owner other than `skip`."""
+    def overlapping(self, start: int, end: int) -> Iterator[int]:
+        """The owners of the ranges that share a character with [start, end), nearest start first."""
         i = bisect.bisect_left(self._ranges, (end,))  # the ranges that start before `end`
         while i > 0:
             i -= 1
             b, e, owner = self._ranges[i]
             if b < start - self._longest:  # so e <= start, and so for every range before it
-                return False
-            if e > start and owner != skip:
-                return True
-        return False
+                return
+            if e > start:
+                yield owner
+
+    def overlaps(self, start: int, end: int, *, skip: int | None = None) -> bool:
+        """Whether [start, end) shares a character with a range of an owner other than `skip`."""
+        return any(owner != skip for owner in self.overlapping(start, end))
 
 
 # After a quoted content and its attribution: the end of that sentence (or a comma), then a quotation that opens.
@@ -546,7 +549,7 @@ def settle_spans(text: str, atts: list[Attribution]) -> list[Attribution]:
     # a relation's own continuation ("A, she said, b") stays unless it runs into another relation (after a lead too
     # short to stand alone, it stays anyway); a quote an earlier pass resumed is decided again
     kept = [tuple(c for c in a.continuation if c != r) for a, r in zip(atts, resumed, strict=True)]
-    spans = _SpanIndex()
+    spans = SpanIndex()
     for i, (a, k) in enumerate(zip(atts, kept, strict=True)):
         for span in (a.source.span if a.source else None, a.cue, a.content, *k):
             if span is not None:
@@ -834,6 +837,7 @@ def resolve_pronouns(text: str, atts: list[Attribution]) -> list[Attribution]:
     # source; "they"/"them": the nearest earlier plural source within _PLURAL_REACH characters and at most one
     # paragraph back. refers_to is None for "I" and when nothing was found.
     resolved: list[Attribution] = []
+    earlier: list[Source] = []  # the non-pronoun sources so far, for pronouns to refer to
     for att in atts:
         src = att.source
         word = src.span.text.lower() if src is not None else ""
@@ -849,7 +853,7 @@ def resolve_pronouns(text: str, atts: list[Attribution]) -> list[Attribution]:
             elif word == "i":
                 kind, subtype, refers_to = "self", None, None  # cues inside quotations are skipped: "I" is the writer
             elif word in lx.PERSONAL_PRONOUNS:
-                prev = _previous_source(resolved, lambda ps: ps.subtype == "person" or ps.kind == "anonymous")
+                prev = _previous_source(earlier, lambda ps: ps.subtype == "person" or ps.kind == "anonymous")
                 names = [
                     m
                     for m in _PERSON_NAME.finditer(text, max(0, src.span.start - 3000), src.span.start)
@@ -862,15 +866,17 @@ def resolve_pronouns(text: str, atts: list[Attribution]) -> list[Attribution]:
                 else:
                     kind, subtype = "vague", None
             elif word == "it":
-                prev = _previous_source(resolved, lambda ps: ps.subtype in ("organisation", "outlet", "other"))
+                prev = _previous_source(earlier, lambda ps: ps.subtype in ("organisation", "outlet", "other"))
                 if prev is not None:
                     kind, subtype, refers_to = prev.kind, prev.subtype, prev.span
             elif word in ("they", "them"):
-                prev = _previous_source(resolved, lambda ps: _is_plural(ps.span.text))
+                prev = _previous_source(earlier, lambda ps: _is_plural(ps.span.text))
                 if prev is not None and _near_enough(text, prev.span.end, src.span.start):
                     kind, subtype, refers_to = prev.kind, prev.subtype, prev.span
             source = Source(src.span, kind, subtype, refers_to)
             att = replace(att, source=source)
+        elif src is not None:
+            earlier.append(src)
         resolved.append(att)
     return resolved
 
@@ -998,13 +1004,9 @@ def _is_plural(phrase: str) -> bool:
     return head.endswith("s") and not head.endswith("ss") and head not in lx.SINGULAR_S_HEADS and len(head) > 3
 
 
-def _previous_source(resolved: list[Attribution], fits: Callable[[Source], bool]) -> Source | None:
-    """The nearest earlier non-pronoun source that `fits`."""
-    for prev in reversed(resolved):
-        ps = prev.source
-        if ps is not None and ps.span.text.lower() not in _PRONOUNS and fits(ps):
-            return ps
-    return None
+def _previous_source(earlier: list[Source], fits: Callable[[Source], bool]) -> Source | None:
+    """The nearest of the `earlier` (non-pronoun) sources that `fits`."""
+    return next((ps for ps in reversed(earlier) if fits(ps)), None)
 
 
 def _trimmed(text: str, start: int, end: int, strip: str = " \t\n,;:") -> tuple[int, int]:

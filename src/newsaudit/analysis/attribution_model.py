@@ -51,11 +51,19 @@ def link_roles(doc: Document, spans: Sequence[RoleSpan]) -> list[Attribution]:
     placed = {
         role: [(c, *locate(c[1]), locate(max(c[1], c[2] - 1))[1]) for c in cands] for role, cands in by_role.items()
     }
+    # ... and listed under every paragraph they reach, in that order: a cue looks only at its own paragraph's
+    # candidates, not at the whole article's (a long article of many paragraphs took quadratic time)
+    in_paragraph: dict[str, dict[int, list[tuple[RoleSpan, int, int, int]]]] = {role: {} for role in placed}
+    for role, items in placed.items():
+        for item in items:
+            last = doc.sentences[item[3]].paragraph if doc.sentences else item[1]
+            for par in range(item[1], last + 1):
+                in_paragraph[role].setdefault(par, []).append(item)
 
     def nearest(cue: RoleSpan, role: str) -> RoleSpan | None:
         cpar, csent = locate(cue[1])
         best, best_key = None, None
-        for cand, par, sent, sent_end in placed[role]:
+        for cand, par, sent, sent_end in in_paragraph[role].get(cpar, ()):
             same_sent = sent <= csent <= sent_end
             if not same_sent and par != cpar:
                 continue
@@ -107,25 +115,35 @@ def merge(model_atts: Sequence[Attribution], rule_atts: Sequence[Attribution]) -
     noted that turnout fell"). Its source may not touch a rule cue or content, and becomes the rule's source where
     the two overlap (one speaker, two relations). A model relation without a cue is added only where none of its
     spans touches a rule span."""
+    from newsaudit.analysis.attribution import SpanIndex
+
     sources = [r.source for r in rule_atts if r.source is not None]
     cues = [r.cue for r in rule_atts if r.cue is not None]
     anchors = [s.span for s in sources] + cues  # no model cue may touch these, no model content cut into them
     contents = [c for r in rule_atts for c in r.content_spans]
     taken = cues + contents  # nor may a model source touch these
-    every = anchors + contents
+    index = {name: SpanIndex() for name in ("sources", "anchors", "taken", "every")}  # owner: the span's position
+    for name, spans in (("sources", [s.span for s in sources]), ("anchors", anchors), ("taken", taken)):
+        for k, span in enumerate(spans):
+            index[name].add(span.start, span.end, k)
+    for k, span in enumerate(anchors + contents):
+        index["every"].add(span.start, span.end, k)
     added = []
     for m in model_atts:
         if m.cue is None:
-            if not any(s.overlaps(t) for s in _spans(m) for t in every):
+            if not any(index["every"].overlaps(s.start, s.end) for s in _spans(m)):
                 added.append(m)
             continue
-        if any(m.cue.overlaps(t) for t in anchors) or any(_cuts(m.content, t) for t in anchors):
+        if index["anchors"].overlaps(m.cue.start, m.cue.end) or any(
+            _cuts(m.content, anchors[k]) for k in index["anchors"].overlapping(m.content.start, m.content.end)
+        ):
             continue
         source = m.source
         if source is not None:
-            if any(source.span.overlaps(t) for t in taken):
+            if index["taken"].overlaps(source.span.start, source.span.end):
                 continue
-            source = next((s for s in sources if s.span.overlaps(source.span)), source)
+            first = min(index["sources"].overlapping(source.span.start, source.span.end), default=None)
+            source = sources[first] if first is not None else source
         added.append(replace(m, source=source))
     return sorted([*rule_atts, *added], key=lambda a: (a.content.start, a.content.end))
 

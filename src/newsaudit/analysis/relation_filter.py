@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
+from newsaudit.analysis.attribution import SpanIndex
 from newsaudit.analysis.content_bounds import QUOTES, VERB_CLASSES, bucket, tokens, word_class
 from newsaudit.analysis.role_probabilities import RoleProbabilities, tenths
 from newsaudit.document import Attribution
@@ -116,11 +117,50 @@ def _content_features(text: str, att: Attribution) -> list[str]:
     return feats
 
 
+class Neighbours:
+    """An article's relations indexed by content and cue, for the counts `relation_features` takes of them (built
+    once per article: scanning every relation for each one took quadratic time)."""
+
+    def __init__(self, atts: Sequence[Attribution]) -> None:
+        self._atts = list(atts)
+        self._contents, self._cues = SpanIndex(), SpanIndex()
+        for k, a in enumerate(self._atts):
+            self._contents.add(a.content.start, a.content.end, k)
+            if a.cue is not None:
+                self._cues.add(a.cue.start, a.cue.end, k)
+
+    def _count(self, index: SpanIndex, start: int, end: int, att: Attribution) -> int:
+        """How many relations other than `att` have a span of `index` overlapping [start, end), up to 2."""
+        n = 0
+        for k in index.overlapping(start, end):
+            if self._atts[k] is not att:
+                n += 1
+                if n == 2:
+                    break
+        return n
+
+    def nested(self, att: Attribution, at: int) -> int:
+        """Other relations whose content holds offset `at` (up to 2)."""
+        return self._count(self._contents, at, at + 1, att)
+
+    def same_cue(self, att: Attribution) -> int:
+        """Other relations whose cue overlaps this one's (up to 2)."""
+        return 0 if att.cue is None else self._count(self._cues, att.cue.start, att.cue.end, att)
+
+    def shared_content(self, att: Attribution) -> int:
+        """Other relations whose content overlaps this one's (up to 2)."""
+        return self._count(self._contents, att.content.start, att.content.end, att)
+
+
 def relation_features(
-    text: str, att: Attribution, others: Sequence[Attribution], probs: RoleProbabilities | None = None
+    text: str,
+    att: Attribution,
+    others: Sequence[Attribution] | Neighbours,
+    probs: RoleProbabilities | None = None,
 ) -> list[str]:
-    """Binary features of one relation, given the article's relations (`others` may include `att` itself) and the
-    role tagger's output over the text (`probs`; without it, those features are left out)."""
+    """Binary features of one relation, given the article's relations (`others`, which may include `att` itself, or
+    their `Neighbours`) and the role tagger's output over the text (`probs`; without it, those features are left
+    out)."""
     o = att.origin
     feats = [f"origin={o}"]
     if o == "model":
@@ -132,10 +172,10 @@ def relation_features(
     line_start = text.rfind("\n", 0, anchor) + 1
     line_end = text.find("\n", anchor)
     line = text[line_start : len(text) if line_end < 0 else line_end]
-    rest = [b for b in others if b is not att]
-    nested = min(sum(1 for b in rest if b.content.start <= anchor < b.content.end), 2)
-    same_cue = min(sum(1 for b in rest if b.cue and att.cue and b.cue.overlaps(att.cue)), 2)
-    shared = min(sum(1 for b in rest if b.content.overlaps(att.content)), 2)
+    neighbours = others if isinstance(others, Neighbours) else Neighbours(others)
+    nested = neighbours.nested(att, anchor)
+    same_cue = neighbours.same_cue(att)
+    shared = neighbours.shared_content(att)
     return [
         *feats,
         f"linelen={bucket(len(line.split()), _TOPS)}",
@@ -154,13 +194,15 @@ class RelationFilter(LinearModel):
     def keep(self, text: str, atts: Sequence[Attribution], probs: RoleProbabilities | None = None) -> list[Attribution]:
         """The relations the model keeps, in their order (`probs`: the role tagger's output over `text`); of two with
         the same source and overlapping contents (never in PolNeAR's gold), only the more probable."""
-        scored = [(self.probability(relation_features(text, a, atts, probs)), i) for i, a in enumerate(atts)]
-        taken: list[Attribution] = []
+        neighbours = Neighbours(atts)
+        scored = [(self.probability(relation_features(text, a, neighbours, probs)), i) for i, a in enumerate(atts)]
+        taken: dict[tuple[int, int] | None, list[Attribution]] = {}  # by source span: only those can be the same
         kept: set[int] = set()
         for p, i in sorted(scored, key=lambda pi: (-pi[0], pi[1])):
             a = atts[i]
-            if p >= self.threshold and not any(_same_claim(a, b) for b in taken):
-                taken.append(a)
+            same_source = taken.setdefault((a.source.span.start, a.source.span.end) if a.source else None, [])
+            if p >= self.threshold and not any(_same_claim(a, b) for b in same_source):
+                same_source.append(a)
                 kept.add(i)
         return [a for i, a in enumerate(atts) if i in kept]
 

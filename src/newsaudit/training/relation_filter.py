@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsaudit.analysis.relation_filter import RelationFilter, relation_features
+from newsaudit.analysis.relation_filter import Neighbours, RelationFilter, relation_features
 from newsaudit.analysis.role_probabilities import RoleProbabilities
 from newsaudit.document import Attribution
 from newsaudit.evaluation.brat import Article, relations_from_document
@@ -57,11 +57,12 @@ def examples(
     for ai, (article, atts) in enumerate(zip(articles, predicted, strict=True)):
         cues = [frag for rel in article.relations for frags in rel.cue for frag in frags]
         contents = [frag for rel in article.relations for frags in rel.content for frag in frags]
+        neighbours = Neighbours(atts)
         for ri, a in enumerate(atts):
             span = a.cue or a.content
             gold = cues if a.cue is not None else contents
             label = int(any(s < span.end and span.start < e for s, e in gold))
-            out.append(Example(ai, ri, relation_features(article.text, a, atts, roles[ai]), label))
+            out.append(Example(ai, ri, relation_features(article.text, a, neighbours, roles[ai]), label))
     return out
 
 
