@@ -144,3 +144,52 @@ def test_a_source_failing_while_read_ahead_still_hands_out_the_item_read_before(
     assert next(it).text == "first"
     with pytest.raises(ValueError, match="the feed broke"):
         next(it)
+
+
+class Recording:
+    """A rule step that records, in `log`, when it ran and whether the model work was done by then; then `after`."""
+
+    requires, assigns = (), ()
+
+    def __init__(self, name: str, log: list[str], after: threading.Event | None = None) -> None:
+        self.name, self.log, self.after = name, log, after
+
+    def __call__(self, doc: Document) -> None:
+        self.log.append(f"{self.name} prepared={doc.cache.get('prepared', False)}")
+        if self.after is not None:
+            self.after.set()
+
+
+class Gated(Preparing):
+    """A model step whose `prepare` waits for `gate` (set by the rule step before it: the two must overlap)."""
+
+    def __init__(self, log: list[str], fail_on: frozenset[str] = frozenset()) -> None:
+        super().__init__(fail_on)
+        self.log, self.gate = log, threading.Event()
+
+    def prepare(self, doc: Document) -> None:
+        self.gate.wait(5)
+        super().prepare(doc)
+
+    def __call__(self, doc: Document) -> None:
+        if "prepared" not in doc.cache:  # the worker's prepare failed: the work is done here, failing in turn
+            self.prepare(doc)
+        self.log.append("model")
+
+
+def test_one_analysis_prepares_on_a_worker_while_the_steps_before_the_model_run() -> None:
+    log: list[str] = []
+    model = Gated(log)
+    steps = [Recording("rules", log, after=model.gate), model, Recording("after", log)]
+    doc = Pipeline(steps)(Document(text="an article"))
+    assert log == ["rules prepared=False", "model", "after prepared=True"]
+    assert model.prepared["an article"] != threading.get_ident()
+    assert doc.cache == {}  # cleared after the steps
+
+
+def test_a_failing_prepare_in_one_analysis_fails_in_the_step_that_needs_it() -> None:
+    log: list[str] = []
+    model = Gated(log, fail_on=frozenset({"bad"}))
+    with pytest.raises(RuntimeError, match="boom"):
+        Pipeline([Recording("rules", log, after=model.gate), model])(Document(text="bad"))
+    assert log == ["rules prepared=False"]

@@ -90,11 +90,25 @@ class Pipeline:
         check_order(self.steps)
 
     def __call__(self, doc: Document) -> Document:
-        with _single_threaded_blas():  # ONNX Runtime keeps its own threads
+        """Run the steps on `doc`. The steps' `prepare` work (the encoder) starts on a worker thread, while the steps
+        before the first one that needs it (segmentation, rules) run here: ONNX Runtime releases the GIL."""
+        prepares = self._prepares()
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(_single_threaded_blas())  # ONNX Runtime keeps its own threads
+            job: Future[None] | None = None
+            if prepares and doc.text.strip():
+                pool = stack.enter_context(ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsaudit-prepare"))
+                job = pool.submit(_prepare_all, prepares, doc)
             for step in self.steps:
+                if job is not None and callable(getattr(step, "prepare", None)):
+                    job.result()
+                    job = None
                 step(doc)
         doc.cache.clear()
         return doc
+
+    def _prepares(self) -> list[Callable[[Document], None]]:
+        return [step.prepare for step in self.steps if callable(getattr(step, "prepare", None))]
 
     def ahead(self, items: Iterable[T], document: Callable[[T], Document | None] | None = None) -> Iterator[T]:
         """Yield `items` unchanged, each once the steps' `prepare` work on the next one has started on a worker thread.
@@ -104,22 +118,17 @@ class Pipeline:
         A failing `prepare` is ignored here: the step that needs its work fails again, in its turn, on the caller's
         thread.
         """
-        prepares = [step.prepare for step in self.steps if callable(getattr(step, "prepare", None))]
+        prepares = self._prepares()
         if not prepares:
             yield from items
             return
         as_document = document or (lambda item: item if isinstance(item, Document) else None)
 
-        def prepare(doc: Document) -> None:
-            with contextlib.suppress(Exception):
-                for run in prepares:
-                    run(doc)
-
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsaudit-prepare") as pool:
 
             def start(item: T) -> Future[None] | None:
                 doc = as_document(item)
-                return pool.submit(prepare, doc) if doc is not None and doc.text.strip() else None
+                return pool.submit(_prepare_all, prepares, doc) if doc is not None and doc.text.strip() else None
 
             waiting: deque[tuple[T, Future[None] | None]] = deque()
             source = iter(items)
@@ -141,6 +150,14 @@ class Pipeline:
     @property
     def names(self) -> list[str]:
         return [s.name for s in self.steps]
+
+
+def _prepare_all(prepares: list[Callable[[Document], None]], doc: Document) -> None:
+    """The steps' `prepare` work on `doc`; a failure is ignored here: the step that needs the work fails again, in
+    its turn, on the caller's thread."""
+    with contextlib.suppress(Exception):
+        for run in prepares:
+            run(doc)
 
 
 def _when_done(item: T, job: Future[None] | None) -> T:
