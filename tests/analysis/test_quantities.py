@@ -169,3 +169,21 @@ def test_numbers_too_large_for_a_float_are_skipped(digits: int, template: str, w
 def test_dozen_multiplies(text: str, value: float) -> None:
     # "dozen" is in NUMBER_WORDS too, and was added there first: "a dozen" came out as 13, "two dozen" as 14
     assert [q.value for q in _qs(text)] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("He said a hundred and twenty people came.", [("a hundred and twenty", 120)]),
+        ("Two hundred and fifty thousand dollars were spent.", [("Two hundred and fifty thousand dollars", 250_000)]),
+        ("Three hundred and sixty-five days passed.", [("Three hundred and sixty-five days", 365)]),
+        ("One thousand and one nights passed.", [("One thousand and one", 1001)]),
+        ("One hundred twenty people came.", [("One hundred twenty", 120)]),
+        # two numbers, not one: a range, and a count before a compound adjective
+        ("Between two hundred and three hundred came.", [("two hundred", 200), ("three hundred", 300)]),
+        ("Between two thousand and three thousand came.", [("two thousand", 2000), ("three thousand", 3000)]),
+        ("He bought a hundred ten-year bonds.", [("a hundred", 100)]),
+    ],
+)
+def test_spelled_out_numbers_take_their_tens_and_units(text: str, found: list[tuple[str, float]]) -> None:
+    assert [(q.span.text, q.value) for q in _qs(text)] == found

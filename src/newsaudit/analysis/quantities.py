@@ -20,6 +20,11 @@ from newsaudit.document import Attribution, Document, Quantity, Sentence, Span
 _NUM_WORDS = sorted((w for w in lx.NUMBER_WORDS if " " not in w), key=len, reverse=True)
 _NW = "|".join(_NUM_WORDS)
 _MAG = r"hundred|thousand|million|billion|trillion"
+_BIG = r"thousand|million|billion|trillion"
+# The tens and units after a magnitude: "a hundred (and) twenty", "two hundred and fifty thousand", "a thousand and
+# one". After "hundred" they may go on to a larger magnitude, never to another "hundred" ("between two hundred and
+# three hundred" is two numbers); after a larger magnitude they end the number ("two thousand and three thousand").
+_TAIL = r"\s+(?:and\s+)?(?:" + _NW + r")(?:-(?:" + _NW + r"))?(?![\w-])"
 _CUR = "|".join(re.escape(c) for c in lx.CURRENCY_SYMBOLS)
 _CUR_WORDS = "|".join(sorted(lx.CURRENCY_WORDS, key=len, reverse=True))
 _FRACTIONS = "|".join(re.escape(f) for f in sorted(lx.FRACTIONS, key=len, reverse=True))
@@ -34,7 +39,8 @@ _QUANTITY = re.compile(
     r"(?:\s?(?P<mag>" + _MAG + r"|bn|mn)\b)?"
     r"|(?P<frac>" + _FRACTIONS + r")(?![\w-])"
     r"|(?P<words>(?:a|(?:" + _NW + r")(?:[- ](?:" + _NW + r"))?)"
-    r"(?:\s+(?:and\s+)?(?:" + _MAG + r"|dozen)(?![\w-]))+"
+    r"(?:\s+(?:and\s+)?hundred(?![\w-])(?:" + _TAIL + r"(?!\s+hundred\b))?"
+    r"|\s+(?:and\s+)?(?:" + _BIG + r"|dozen)(?![\w-])(?:" + _TAIL + r"(?!\s+(?:" + _MAG + r"|dozen)\b))?)+"
     r"|(?:" + _NW + r")(?:-(?:" + _NW + r"))?)(?![\w-])"
     r")",
     re.IGNORECASE,
