@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import partial
 
+import pytest
+
 from newsaudit import api
 from newsaudit.settings import Settings
 
@@ -29,6 +31,16 @@ def test_claims_are_checkable_sentences_linked_to_attributions() -> None:
     assert claims["Repairs will cost 3 million euros, according to numerous experts."].attribution == 1
     assert claims["Some 200 families were moved to the school gym last week."].attribution is None
     assert all(c.checkworthy is None for c in doc.claims)
+
+
+@pytest.mark.parametrize("after", [" 🎉", "\u200b", " 👍🏽", "” 🙏"])
+def test_a_paragraph_ending_in_an_emoji_or_an_invisible_mark_still_has_claims(after: str) -> None:
+    text = "Dam repairs stalled\n\nSome 200 families were moved to the school gym last week." + after + "\n"
+    assert [c.span.text.rstrip(after) for c in analyze(text).claims] == [
+        "Some 200 families were moved to the school gym last week."
+    ]
+    title = "Dam repairs stalled again across the whole northern region 🎉"
+    assert analyze(title + "\n\nSome 200 families were moved to the school gym.\n").claims[0].span.start > 0  # a title
 
 
 def test_summary_profile() -> None:

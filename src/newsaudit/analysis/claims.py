@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 
 from newsaudit.analysis import lexicons as lx
 from newsaudit.analysis.attribution import attribution_by_sentence
@@ -51,7 +52,21 @@ def _is_candidate(doc: Document, sent: Sentence, stext: str, relay_paras: set[in
         return False
     para = doc.paragraphs[sent.paragraph] if sent.paragraph < len(doc.paragraphs) else None
     # a title, caption or heading: a paragraph without final punctuation
-    return para is None or para.text.rstrip(' ”"’)]').endswith((".", "!", "…", "?"))
+    return para is None or _without_trailing_marks(para.text).endswith((".", "!", "…", "?"))
+
+
+def _without_trailing_marks(text: str) -> str:
+    """`text` without what may follow a sentence's final punctuation: spaces, closing quotes and brackets, emoji and
+    other symbols, and invisible characters (a zero-width space, an emoji's variation selector)."""
+    end = len(text)
+    while end and (text[end - 1] in _CLOSERS or unicodedata.category(text[end - 1]) in _TRAILING):
+        end -= 1
+    return text[:end]
+
+
+_CLOSERS = frozenset(' ”"’)]')
+# white space, symbols (emoji), modifiers, format characters and combining marks
+_TRAILING = frozenset({"Zs", "Zl", "Zp", "Cc", "So", "Sk", "Cf", "Mn", "Me"})
 
 
 def _any_between(starts: list[int], a: int, b: int) -> bool:
