@@ -51,26 +51,28 @@ def link_roles(doc: Document, spans: Sequence[RoleSpan]) -> list[Attribution]:
     placed = {
         role: [(c, *locate(c[1]), locate(max(c[1], c[2] - 1))[1]) for c in cands] for role, cands in by_role.items()
     }
-    # ... and listed under every paragraph they reach, in that order: a cue looks only at its own paragraph's
-    # candidates, not at the whole article's (a long article of many paragraphs took quadratic time)
+    # ... and listed under every sentence and every paragraph they reach, in that order: a cue looks only at its own
+    # sentence's candidates, else its paragraph's, not at the whole article's (a long article took quadratic time)
+    in_sentence: dict[str, dict[int, list[tuple[RoleSpan, int, int, int]]]] = {role: {} for role in placed}
     in_paragraph: dict[str, dict[int, list[tuple[RoleSpan, int, int, int]]]] = {role: {} for role in placed}
     for role, items in placed.items():
         for item in items:
+            for sent in range(item[2], item[3] + 1):
+                in_sentence[role].setdefault(sent, []).append(item)
             last = doc.sentences[item[3]].paragraph if doc.sentences else item[1]
             for par in range(item[1], last + 1):
                 in_paragraph[role].setdefault(par, []).append(item)
 
     def nearest(cue: RoleSpan, role: str) -> RoleSpan | None:
+        """The candidate closest to the cue in its sentence, else in its paragraph (ties: the first)."""
         cpar, csent = locate(cue[1])
-        best, best_key = None, None
-        for cand, par, sent, sent_end in in_paragraph[role].get(cpar, ()):
-            same_sent = sent <= csent <= sent_end
-            if not same_sent and par != cpar:
-                continue
+        same_sentence = in_sentence[role].get(csent, [])
+        pool = same_sentence or [c for c in in_paragraph[role].get(cpar, ()) if c[1] == cpar]
+        best, best_gap = None, None
+        for cand, _, _, _ in pool:
             gap = max(cand[1] - cue[2], cue[1] - cand[2], 0)
-            key = (0 if same_sent else 1, gap)
-            if best_key is None or key < best_key:
-                best, best_key = cand, key
+            if best_gap is None or gap < best_gap:
+                best, best_gap = cand, gap
         return best
 
     out = []
