@@ -6,9 +6,10 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsaudit.analysis.attribution import QuoteMarks, SpanIndex
+from newsaudit.analysis.attribution import QuoteMarks
 from newsaudit.analysis.content_bounds import RoleStarts
 from newsaudit.analysis.relation_filter import Neighbours
+from newsaudit.analysis.span_index import SpanIndex
 from newsaudit.document import Attribution, Source, Span
 
 

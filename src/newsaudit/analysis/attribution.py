@@ -32,12 +32,13 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 
 from newsaudit.analysis import lexicons as lx
 from newsaudit.analysis.segment import TITLE_ABBREVIATIONS
+from newsaudit.analysis.span_index import SpanIndex
 from newsaudit.document import Attribution, Document, Sentence, Source, SourceKind, SourceSubtype, Span
 
 _Q_OPEN = '“"‘«'
@@ -494,35 +495,6 @@ def find_attributions(doc: Document) -> list[Attribution]:
             out.append(att)
     out.sort(key=lambda a: min(s.start for s in (a.content, a.cue) if s))
     return resolve_pronouns(text, settle_spans(text, out))  # pronouns typed on the final spans
-
-
-class SpanIndex:
-    """Character ranges, each with an owner, sorted by start: which ones a range overlaps is a bisection and a short
-    walk back (no range is longer than the longest seen), not a scan of all (an article of 40,000 attributions took
-    minutes)."""
-
-    def __init__(self) -> None:
-        self._ranges: list[tuple[int, int, int]] = []  # (start, end, owner)
-        self._longest = 0
-
-    def add(self, start: int, end: int, owner: int = 0) -> None:
-        bisect.insort(self._ranges, (start, end, owner))
-        self._longest = max(self._longest, end - start)
-
-    def overlapping(self, start: int, end: int) -> Iterator[int]:
-        """The owners of the ranges that share a character with [start, end), nearest start first."""
-        i = bisect.bisect_left(self._ranges, (end,))  # the ranges that start before `end`
-        while i > 0:
-            i -= 1
-            b, e, owner = self._ranges[i]
-            if b < start - self._longest:  # so e <= start, and so for every range before it
-                return
-            if e > start:
-                yield owner
-
-    def overlaps(self, start: int, end: int, *, skip: int | None = None) -> bool:
-        """Whether [start, end) shares a character with a range of an owner other than `skip`."""
-        return any(owner != skip for owner in self.overlapping(start, end))
 
 
 # After a quoted content and its attribution: the end of that sentence (or a comma), then a quotation that opens.

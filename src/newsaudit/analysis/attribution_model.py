@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from newsaudit.analysis.lexicons import AUXILIARIES
+from newsaudit.analysis.span_index import SpanIndex
 from newsaudit.document import Attribution, Document, Source, Span
 from newsaudit.models.audit_model import AuditModel, document_output
 
@@ -117,8 +118,6 @@ def merge(model_atts: Sequence[Attribution], rule_atts: Sequence[Attribution]) -
     noted that turnout fell"). Its source may not touch a rule cue or content, and becomes the rule's source where
     the two overlap (one speaker, two relations). A model relation without a cue is added only where none of its
     spans touches a rule span."""
-    from newsaudit.analysis.attribution import SpanIndex
-
     sources = [r.source for r in rule_atts if r.source is not None]
     cues = [r.cue for r in rule_atts if r.cue is not None]
     anchors = [s.span for s in sources] + cues  # no model cue may touch these, no model content cut into them

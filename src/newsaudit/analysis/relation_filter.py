@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from newsaudit.analysis.attribution import SpanIndex
 from newsaudit.analysis.content_bounds import QUOTES, VERB_CLASSES, bucket, tokens, word_class
 from newsaudit.analysis.role_probabilities import RoleProbabilities, tenths
+from newsaudit.analysis.span_index import SpanIndex
 from newsaudit.document import Attribution
 from newsaudit.models.linear import LinearModel
 
