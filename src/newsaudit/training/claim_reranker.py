@@ -410,7 +410,9 @@ def export(args: argparse.Namespace, cfg: RerankerConfig) -> dict[str, Any]:
         }
         log.info("%s: %s", name, json.dumps({k: v for k, v in results[name].items() if k != "holdout"}))
         log.info("%s best %s fusion %s", name, g["best"], g["fusion"])
-    setting = args.setting or results["int8"]["holdout"]["best"]["setting"]
+    # the hold-out's best for the precision asked for (int8 under "auto"), or for the only variant scored
+    picked = args.precision if args.precision in results else "int8" if "int8" in results else next(iter(results))
+    setting = args.setting or results[picked]["holdout"]["best"]["setting"]
     chosen = args.precision
     if chosen == "auto":  # int8 unless it costs more than 0.005 held-out MAP@5 at the chosen setting, else fp16w
         m5 = {n: r["holdout"]["mix"][setting]["MAP@5"] for n, r in results.items()}
