@@ -1,10 +1,15 @@
-"""Lone UTF-16 surrogates: a Python str can hold one (JSON may spell "\\ud800" without its pair), no encoding can."""
+"""Text characters that need care: lone UTF-16 surrogates (a Python str can hold one, JSON may spell "\\ud800" without
+its pair, no encoding can write it) and the line breaks str.splitlines() knows."""
 
 from __future__ import annotations
 
 import re
 
 SURROGATE = re.compile("[\ud800-\udfff]")
+# The characters str.splitlines() breaks lines at, and one such break as a pattern ("\r\n" is one break, so a "\r"
+# right before "\n" is never a break of its own).
+LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+LINE_BREAK = "(?:\r\n|\r(?!\n)|[" + LINE_BREAKS.replace("\r", "") + "])"
 
 
 def unicode_problem(value: str) -> str | None:

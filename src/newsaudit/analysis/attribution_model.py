@@ -119,31 +119,34 @@ def merge(model_atts: Sequence[Attribution], rule_atts: Sequence[Attribution]) -
     the two overlap (one speaker, two relations). A model relation without a cue is added only where none of its
     spans touches a rule span."""
     sources = [r.source for r in rule_atts if r.source is not None]
+    source_spans = [s.span for s in sources]
     cues = [r.cue for r in rule_atts if r.cue is not None]
-    anchors = [s.span for s in sources] + cues  # no model cue may touch these, no model content cut into them
     contents = [c for r in rule_atts for c in r.content_spans]
-    taken = cues + contents  # nor may a model source touch these
-    index = {name: SpanIndex() for name in ("sources", "anchors", "taken", "every")}  # owner: the span's position
-    for name, spans in (("sources", [s.span for s in sources]), ("anchors", anchors), ("taken", taken)):
-        for k, span in enumerate(spans):
-            index[name].add(span.start, span.end, k)
-    for k, span in enumerate(anchors + contents):
-        index["every"].add(span.start, span.end, k)
+    by_source, by_cue, by_content = SpanIndex.of(source_spans), SpanIndex.of(cues), SpanIndex.of(contents)
+
+    def touches(span: Span, *indexes: SpanIndex) -> bool:
+        return any(index.overlaps(span.start, span.end) for index in indexes)
+
+    def cuts_an_anchor(content: Span) -> bool:  # the anchors: rule sources and cues
+        return any(
+            _cuts(content, spans[k])
+            for spans, index in ((source_spans, by_source), (cues, by_cue))
+            for k in index.overlapping(content.start, content.end)
+        )
+
     added = []
     for m in model_atts:
         if m.cue is None:
-            if not any(index["every"].overlaps(s.start, s.end) for s in _spans(m)):
+            if not any(touches(s, by_source, by_cue, by_content) for s in _spans(m)):
                 added.append(m)
             continue
-        if index["anchors"].overlaps(m.cue.start, m.cue.end) or any(
-            _cuts(m.content, anchors[k]) for k in index["anchors"].overlapping(m.content.start, m.content.end)
-        ):
+        if touches(m.cue, by_source, by_cue) or cuts_an_anchor(m.content):
             continue
         source = m.source
         if source is not None:
-            if index["taken"].overlaps(source.span.start, source.span.end):
+            if touches(source.span, by_cue, by_content):
                 continue
-            first = min(index["sources"].overlapping(source.span.start, source.span.end), default=None)
+            first = min(by_source.overlapping(source.span.start, source.span.end), default=None)
             source = sources[first] if first is not None else source
         added.append(replace(m, source=source))
     return sorted([*rule_atts, *added], key=lambda a: (a.content.start, a.content.end))

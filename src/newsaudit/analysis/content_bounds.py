@@ -268,15 +268,14 @@ class ContentBounds(LinearModel):
         self,
         text: str,
         attribution: Attribution,
-        others: Sequence[Attribution] | RoleStarts = (),
+        starts: RoleStarts,
         probs: RoleProbabilities | None = None,
     ) -> int | None:
-        """The char offset the content should end at, or None to keep it (`others`: the article's other relations,
-        or their `RoleStarts`; `probs`: the role tagger's output over `text`)."""
+        """The char offset the content should end at, or None to keep it (`starts`: where the article's relations'
+        cues and sources start; `probs`: the role tagger's output over `text`)."""
         content = attribution.content
         toks = tokens(text, content.start, content.end)
         cue = (attribution.cue.start, attribution.cue.end) if attribution.cue else None
-        starts = others if isinstance(others, RoleStarts) else RoleStarts(others)
         other_cues, other_sources = starts.inside(content, attribution)
         best, best_p = None, self.threshold
         for b, feats in boundary_features(text, toks, cue, attribution.origin, other_cues, other_sources, probs):

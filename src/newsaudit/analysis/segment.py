@@ -18,13 +18,11 @@ import re
 
 from newsaudit.analysis import lexicons as lx
 from newsaudit.document import Sentence, Span
+from newsaudit.unicode_text import LINE_BREAK, LINE_BREAKS
 
-# The characters str.splitlines() breaks lines at ("\r\n" counts as one break).
-LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _NOT_BREAK = f"[^{LINE_BREAKS}]"
-_BREAK = f"(?:\r\n|[{LINE_BREAKS}])"
 _LINE = re.compile(f"{_NOT_BREAK}+")
-_BLOCK = re.compile(rf"\S(?:{_NOT_BREAK}*\S)?(?:{_BREAK}[ \t]*\S(?:{_NOT_BREAK}*\S)?)*")
+_BLOCK = re.compile(rf"\S(?:{_NOT_BREAK}*\S)?(?:{LINE_BREAK}[ \t]*\S(?:{_NOT_BREAK}*\S)?)*")
 _TERMINAL = re.compile(r"[.!?:;\"'”’)\]…]\s*$")
 
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, whitespace, then what comes next.

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+
+from newsaudit.document import Span
 
 
 class SpanIndex:
@@ -14,6 +16,14 @@ class SpanIndex:
     def __init__(self) -> None:
         self._ranges: list[tuple[int, int, int]] = []  # (start, end, owner)
         self._longest = 0
+
+    @classmethod
+    def of(cls, spans: Sequence[Span]) -> SpanIndex:
+        """An index of `spans`, each owned by its position in the sequence."""
+        index = cls()
+        for k, span in enumerate(spans):
+            index.add(span.start, span.end, k)
+        return index
 
     def add(self, start: int, end: int, owner: int = 0) -> None:
         bisect.insort(self._ranges, (start, end, owner))

@@ -9,9 +9,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-# A blank line, with any line break str.splitlines() knows ("\r\n" is one break, a lone "\r" another).
-_BREAK = r"(?:\r\n|\r(?!\n)|[\n\v\f\x1c\x1d\x1e\x85\u2028\u2029])"
-_BLANK_LINE = re.compile(_BREAK + r"[^\S\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]*" + _BREAK)
+from newsaudit.unicode_text import LINE_BREAK, LINE_BREAKS
+
+# A blank line, with any line break str.splitlines() knows.
+_BLANK_LINE = re.compile(f"{LINE_BREAK}[^\\S{LINE_BREAKS}]*{LINE_BREAK}")
 
 
 def windows(n_tokens: int, size: int, stride: int) -> list[tuple[int, int]]:

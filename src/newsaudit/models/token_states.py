@@ -13,12 +13,6 @@ from newsaudit.models.encoder import OnnxEncoder
 from newsaudit.unicode_text import replace_surrogates
 
 
-def tokenizable(text: str) -> str:
-    """`text` with each unpaired surrogate (a Python str may hold one, e.g. from JSON "\\ud800") replaced by U+FFFD,
-    which the tokenizer cannot take; one character for one, so the word pieces' offsets still index `text`."""
-    return replace_surrogates(text)
-
-
 @dataclass
 class TokenStates:
     """Word-piece character offsets into the text and the encoder state of each word piece [n, dim]."""
@@ -50,7 +44,8 @@ def encode_texts(
     encoder: OnnxEncoder, texts: Sequence[str], *, window: int = 254, stride: int = 224, batch_size: int = 8
 ) -> list[TokenStates]:
     """Token states for each text: windows of `window` word pieces every `stride`, run in batches, then merged."""
-    toks = encoder.tokenize([tokenizable(t) for t in texts])
+    # the tokenizer cannot take an unpaired surrogate; U+FFFD stands in, one character for one, so offsets still hold
+    toks = encoder.tokenize([replace_surrogates(t) for t in texts])
     jobs: list[tuple[int, int, int]] = []  # (text index, token start, token end)
     for t, (ids, _) in enumerate(toks):
         jobs.extend((t, a, b) for a, b in windows(len(ids), window, stride) if b > a)

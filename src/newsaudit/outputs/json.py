@@ -8,11 +8,10 @@ from collections.abc import Iterable
 from newsaudit.document import Document
 from newsaudit.unicode_text import SURROGATE
 
-# An unpaired surrogate (a str read from JSON "\ud800" may hold one) has no UTF-8 form: written raw it fails to encode.
-
 
 def escape_surrogates(text: str) -> str:
-    """JSON text with each raw unpaired surrogate written as its `\\uXXXX` escape, which reads back to the same str."""
+    """JSON text with each raw unpaired surrogate (which has no UTF-8 form) written as its `\\uXXXX` escape, which
+    reads back to the same str."""
     return SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
